@@ -1,0 +1,84 @@
+"""Lucid's one entry point: ``nox -s tests``, ``parity``, ``lint``, ``bench``, ``demo``.
+
+Every session builds a fresh virtual environment and installs the packages under
+``packages/`` into it as wheels (so the ``lucid`` namespace is tested as users get it).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+# Dependency order: core first, then what depends on it.
+PACKAGES = ["lucid-core", "lucid-backend-numpy", "lucid-backend-mlx", "lucid-nn",
+            "lucid-optim", "lucid-data", "lucid-models"]
+TORCH = "torch==2.13.0"  # the CPU build, for parity tests and benchmarks
+nox.options.sessions = ["lint", "tests", "parity"]
+nox.options.reuse_existing_virtualenvs = False
+
+
+def existing_packages() -> list[str]:
+    return [f"packages/{p}" for p in PACKAGES if (ROOT / "packages" / p).is_dir()]
+
+
+def install_lucid(session: nox.Session, *extra: str, mlx: bool = True) -> None:
+    packages = [p for p in existing_packages() if mlx or not p.endswith("mlx")]
+    mlx_extra = ["mlx[cpu]"] if mlx and any(p.endswith("mlx") for p in packages) else []
+    session.install(*packages, *mlx_extra, "pytest", "safetensors", *extra)
+
+
+def test_dirs(kind: str) -> list[str]:
+    found = []
+    for pkg in existing_packages():
+        tests = ROOT / pkg / "tests"
+        if kind == "unit" and tests.is_dir():
+            found.append(str(tests.relative_to(ROOT)))
+        if kind == "parity" and (tests / "parity").is_dir():
+            found.append(str((tests / "parity").relative_to(ROOT)))
+    return found
+
+
+@nox.session
+@nox.parametrize("backend", ["numpy", "mlx"])
+def tests(session: nox.Session, backend: str) -> None:
+    """Every package's tests and the conformance suite, with ``backend`` serving ``cpu``."""
+    install_lucid(session, "tqdm", "matplotlib")
+    env = {"LUCID_BACKEND": backend, "MPLBACKEND": "Agg"}
+    session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                "--ignore-glob=*/tests/parity/*", *test_dirs("unit"), *session.posargs, env=env)
+    session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "--pyargs",
+                "lucid.testing", env=env)
+
+
+@nox.session
+def parity(session: nox.Session) -> None:
+    """Layers, optimizers, schedulers and models against PyTorch CPU (torch in the venv)."""
+    install_lucid(session, TORCH)
+    session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                *test_dirs("parity"), *session.posargs, env={"LUCID_BACKEND": "numpy"})
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff over the whole repository."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Speed side by side with PyTorch CPU (and raw MLX), printed as ratios."""
+    install_lucid(session, TORCH, "tqdm", "matplotlib")
+    scripts = session.posargs or sorted(str(p) for p in (ROOT / "bench").glob("bench_*.py"))
+    for script in scripts:
+        session.run("python", script)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Train LeNet-5 on Fashion-MNIST (``nox -s demo -- --help`` lists the options)."""
+    install_lucid(session, "tqdm", "matplotlib", mlx=os.environ.get("LUCID_DEMO_MLX") == "1")
+    session.run("python", "examples/train.py", *session.posargs, env={"MPLBACKEND": "Agg"})

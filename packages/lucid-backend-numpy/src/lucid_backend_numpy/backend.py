@@ -1,0 +1,53 @@
+"""The NumPy backend object: data movement, dtype mapping and its random generator."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lucid.backend import Backend
+from lucid.dtypes import DType, to_dtype
+from lucid.errors import BackendError
+from lucid_backend_numpy.kernels import KERNELS
+
+
+class NumpyBackend(Backend):
+    """Eager CPU kernels on ``np.ndarray``; serves device ``cpu`` by default."""
+
+    name = "numpy"
+    lazy = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kernels = KERNELS
+        self.rng = np.random.default_rng()
+        self._dtype_cache: dict = {}
+
+    def from_numpy(self, array: np.ndarray) -> np.ndarray:
+        return np.asarray(array)
+
+    def to_numpy(self, array: np.ndarray) -> np.ndarray:
+        return np.asarray(array)
+
+    def native_dtype(self, dtype: DType):
+        return np.dtype(dtype.name)
+
+    def dtype_of(self, array) -> DType:
+        key = array.dtype
+        try:
+            return self._dtype_cache[key]
+        except KeyError:
+            dtype = self._dtype_cache[key] = to_dtype(key.name)
+            return dtype
+
+    def is_native(self, value) -> bool:
+        return isinstance(value, np.ndarray)
+
+    def seed(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+
+    def check_device(self, device_type: str) -> None:
+        if device_type != "cpu":
+            raise BackendError(f"numpy backend: serves only device 'cpu', not {device_type!r}")
+
+
+BACKEND = NumpyBackend()

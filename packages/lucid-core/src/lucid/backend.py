@@ -1,0 +1,78 @@
+"""The :class:`Backend` base class that every backend plugin subclasses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from lucid.dtypes import DType, to_dtype
+from lucid.errors import BackendError
+
+
+class Backend:
+    """Kernels and data movement for one array library.
+
+    Subclasses set ``name`` and fill ``kernels`` (op name -> function on native arrays).
+    Each kernel receives native arrays positionally and the op's parameters as keywords,
+    and returns a native array (or a tuple of them for multi-output ops).
+    """
+
+    name: str = "abstract"
+    kernels: dict[str, Callable[..., Any]]
+    lazy: bool = False
+
+    def __init__(self) -> None:
+        self.kernels = dict(getattr(self, "kernels", {}))
+        self._device_type = "cpu"
+
+    # -- data movement -------------------------------------------------------------
+    def from_numpy(self, array: np.ndarray) -> Any:
+        """Native array holding the values of a NumPy array, same dtype."""
+        raise NotImplementedError(f"backend {self.name!r} has no from_numpy")
+
+    def to_numpy(self, array: Any) -> np.ndarray:
+        """NumPy copy (or view) of a native array."""
+        raise NotImplementedError(f"backend {self.name!r} has no to_numpy")
+
+    def native_dtype(self, dtype: DType) -> Any:
+        """The native dtype of a Lucid DType."""
+        raise NotImplementedError(f"backend {self.name!r} has no native_dtype")
+
+    def dtype_of(self, array: Any) -> DType:
+        """The Lucid DType of a native array."""
+        return to_dtype(str(array.dtype))
+
+    def is_native(self, value: Any) -> bool:
+        """True when ``value`` is this backend's array type."""
+        return False
+
+    # -- execution -----------------------------------------------------------------
+    def eval(self, *arrays: Any) -> None:
+        """Force evaluation of lazy arrays (a no-op for eager backends)."""
+
+    def seed(self, seed: int) -> None:
+        """Seed this backend's random generator."""
+
+    def bind(self, device_type: str) -> None:
+        """Called when this backend is bound to serve ``device_type``."""
+        self.check_device(device_type)
+        self._device_type = device_type
+
+    def check_device(self, device_type: str) -> None:
+        """Raise :class:`BackendError` when this backend cannot serve ``device_type``."""
+
+    def kernel(self, op_name: str) -> Callable[..., Any]:
+        try:
+            return self.kernels[op_name]
+        except KeyError:
+            raise NotImplementedError(
+                f"backend {self.name!r} has no kernel for op {op_name!r}") from None
+
+    def __repr__(self) -> str:
+        return f"<lucid backend {self.name!r}: {len(self.kernels)} kernels>"
+
+
+def missing_backend(name: str, hint: str) -> BackendError:
+    return BackendError(f"backend {name!r} is not available: {hint}")

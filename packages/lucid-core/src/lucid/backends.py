@@ -1,0 +1,154 @@
+"""Backend discovery (pluggy entry points) and the device -> backend binding.
+
+``lucid.backends.bind("cpu", "mlx")`` makes MLX serve the ``cpu`` device from then on;
+``lucid.backends.available()`` lists loaded backends, ``coverage()`` their op coverage.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pluggy
+
+from lucid import hookspecs
+from lucid.backend import Backend
+from lucid.device import DEVICE_TYPES, Device, to_device
+from lucid.errors import BackendError
+
+ENTRY_POINT_GROUP = "lucid.backends"
+_PREFERRED = {"cpu": "numpy", "gpu": "mlx"}
+
+_lock = threading.RLock()
+_manager: pluggy.PluginManager | None = None
+_backends: dict[str, Backend] = {}
+_load_errors: dict[str, str] = {}
+_binding: dict[str, Backend] = {}
+
+
+def _plugin_manager() -> pluggy.PluginManager:
+    global _manager
+    with _lock:
+        if _manager is None:
+            manager = pluggy.PluginManager(hookspecs.PROJECT)
+            manager.add_hookspecs(hookspecs)
+            _manager = manager
+            discover()
+        return _manager
+
+
+def discover() -> None:
+    """(Re)load every plugin advertised in the ``lucid.backends`` entry-point group."""
+    manager = _manager if _manager is not None else _plugin_manager()
+    try:
+        manager.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
+    except Exception as exc:  # a broken third-party plugin must not break Lucid
+        _load_errors["<entry points>"] = f"{type(exc).__name__}: {exc}"
+    _collect(manager)
+
+
+def register(plugin, name: str | None = None) -> None:
+    """Register a plugin object or module (implementing the hookspecs) by hand."""
+    manager = _plugin_manager()
+    if manager.is_registered(plugin):
+        return
+    manager.register(plugin, name=name)
+    _collect(manager)
+
+
+def _collect(manager: pluggy.PluginManager) -> None:
+    with _lock:
+        for plugin in manager.get_plugins():
+            hook = getattr(plugin, "lucid_backends", None)
+            if hook is None:
+                continue
+            try:
+                found = hook()
+            except ImportError as exc:
+                _load_errors[manager.get_name(plugin) or repr(plugin)] = str(exc)
+                continue
+            for backend in found or ():
+                _backends.setdefault(backend.name, backend)
+        wishes: dict[str, str] = {}
+        for plugin in manager.get_plugins():
+            hook = getattr(plugin, "lucid_default_devices", None)
+            if hook is not None:
+                for device_type, name in (hook() or {}).items():
+                    wishes.setdefault(device_type, name)
+        for device_type in DEVICE_TYPES:
+            if device_type in _binding:
+                continue
+            for name in (_PREFERRED.get(device_type), wishes.get(device_type)):
+                if name in _backends:
+                    try:
+                        bind(device_type, name)
+                    except BackendError:
+                        continue
+                    break
+
+
+def available() -> dict[str, Backend]:
+    """The loaded backends by name."""
+    _plugin_manager()
+    return dict(_backends)
+
+
+def load_errors() -> dict[str, str]:
+    """Plugins that failed to load, with the reason (for example a missing ``mlx``)."""
+    _plugin_manager()
+    return dict(_load_errors)
+
+
+def get(name: str) -> Backend:
+    """The backend called ``name``; a clear error names the missing package otherwise."""
+    _plugin_manager()
+    try:
+        return _backends[name]
+    except KeyError:
+        detail = _load_errors.get(name, f"no plugin in entry-point group {ENTRY_POINT_GROUP!r} "
+                                  f"provides it (loaded: {sorted(_backends)})")
+        hint = {"numpy": "pip install lucid-backend-numpy",
+                "mlx": "pip install 'lucid-backend-mlx[cpu]' (or [cuda]; plain on macOS)"}
+        raise BackendError(f"backend {name!r} is not available: {detail}. "
+                           f"{hint.get(name, '')}".strip()) from None
+
+
+def bind(device, backend_name: str) -> Backend:
+    """Make ``backend_name`` serve ``device`` (a type: ``"cpu"``/``"gpu"``) from now on."""
+    device_type = to_device(device).type
+    backend = get(backend_name)
+    backend.bind(device_type)
+    with _lock:
+        _binding[device_type] = backend
+    return backend
+
+
+def binding() -> dict[str, str]:
+    """The current ``{device_type: backend_name}`` map."""
+    _plugin_manager()
+    return {k: v.name for k, v in _binding.items()}
+
+
+def for_device(device: Device) -> Backend:
+    """The backend serving ``device``; raises :class:`BackendError` naming what to install."""
+    try:
+        return _binding[device.type]
+    except KeyError:
+        _plugin_manager()
+        if device.type in _binding:
+            return _binding[device.type]
+        want = _PREFERRED.get(device.type)
+        get(want)  # raises a clear error naming the missing package
+        bind(device.type, want)
+        return _binding[device.type]
+
+
+def coverage() -> dict[str, dict[str, object]]:
+    """For each backend: the devices it serves, and which registered ops it lacks."""
+    from lucid.ops.registry import OPS
+
+    out = {}
+    for name, backend in available().items():
+        missing = sorted(op for op in OPS if op not in backend.kernels)
+        out[name] = {"devices": [d for d, b in _binding.items() if b is backend],
+                     "ops": len(OPS) - len(missing), "missing": missing}
+    return out

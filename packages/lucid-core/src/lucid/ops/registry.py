@@ -1,0 +1,99 @@
+"""The op registry and the dispatch path every op call goes through.
+
+An op is a subclass of :class:`Op` registered by name with :func:`register`. It states
+what the op means: its shape/dtype checks (``check``) and its vector-Jacobian product
+(``vjp``) written with other Lucid ops, so gradients are backend-independent and
+differentiable again (``create_graph=True``). How the op is computed is a backend's
+business: ``backend.kernels[op.name]``.
+
+The dispatch path (:func:`apply`) is four small steps: one device for all inputs,
+the op's checks, the kernel call, and (when grad mode is on and an input requires grad)
+recording a :class:`~lucid.autograd.node.Node` on the output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lucid import backends
+from lucid.autograd.grad_mode import is_grad_enabled
+from lucid.autograd.node import Node
+from lucid.device import to_device
+from lucid.errors import DeviceMismatchError, LucidError, ShapeError
+
+OPS: dict[str, Op] = {}
+
+
+class Op:
+    """What one op means. Subclasses set ``name`` and override ``check`` and ``vjp``.
+
+    ``vjp(node, *grads)`` receives the gradient of each output and returns one
+    gradient (or ``None``) per input; ``node.inputs`` are the input tensors,
+    ``node.params`` the keyword parameters, ``node.output`` the output (when
+    ``save_output`` is set). Gradients may have the broadcast output shape: the engine
+    sums them back to each input's shape.
+    """
+
+    name: str = ""
+    n_outputs: int = 1
+    differentiable: bool = True
+    save_output: bool = False
+
+    def check(self, *inputs, **params) -> None:
+        """Raise ShapeError/DTypeError/ValueError before any kernel runs."""
+
+    def vjp(self, node: Node, *grads):
+        raise RuntimeError(f"op {self.name!r} is not differentiable")
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+
+def register(cls: type[Op]) -> type[Op]:
+    """Class decorator: instantiate the op and add it to :data:`OPS` under ``cls.name``."""
+    if not cls.name:
+        raise ValueError(f"register: op class {cls.__name__} has no name")
+    if cls.name in OPS:
+        raise ValueError(f"register: op {cls.name!r} is registered twice")
+    OPS[cls.name] = cls()
+    return cls
+
+
+def _device_of(op_name: str, inputs) -> Any:
+    device = inputs[0]._device
+    for t in inputs[1:]:
+        if t._device != device:
+            raise DeviceMismatchError(
+                f"{op_name}: tensors are on different devices: {device} and {t._device}; "
+                "move them with .to(device) first")
+    return device
+
+
+def apply(name: str, *inputs, device=None, **params):
+    """Run op ``name`` on tensors ``inputs`` with keyword ``params``; record the graph."""
+    from lucid.tensor import Tensor
+
+    op = OPS[name]
+    if inputs:
+        device = _device_of(name, inputs)
+    else:
+        device = to_device(device)
+    op.check(*inputs, **params)
+    backend = backends.for_device(device)
+    kernel = backend.kernels.get(name)
+    if kernel is None:
+        backend.kernel(name)  # raises NotImplementedError naming backend and op
+    try:
+        out = kernel(*[t._data for t in inputs], **params)
+    except LucidError:
+        raise
+    except (ValueError, IndexError, TypeError) as exc:
+        shapes = ", ".join(str(t.shape) for t in inputs)
+        kind = ShapeError if isinstance(exc, ValueError) else type(exc)
+        raise kind(f"{name}: {exc} (input shapes: {shapes}; params: {params})") from exc
+    record = (op.differentiable and inputs and is_grad_enabled()
+              and any(t.requires_grad for t in inputs))
+    node = Node(op, inputs, params, out, op.n_outputs) if record else None
+    if op.n_outputs == 1:
+        return Tensor._wrap(out, device, node=node, index=0)
+    return tuple(Tensor._wrap(o, device, node=node, index=i) for i, o in enumerate(out))
