@@ -7,7 +7,7 @@ import numpy as np
 from lucid.backend import Backend
 from lucid.dtypes import DType, to_dtype
 from lucid.errors import BackendError
-from lucid_backend_numpy.kernels import KERNELS
+from lucid_backend_numpy.kernels import KERNELS, _random_state
 
 
 class NumpyBackend(Backend):
@@ -19,7 +19,6 @@ class NumpyBackend(Backend):
     def __init__(self) -> None:
         super().__init__()
         self.kernels = KERNELS
-        self.rng = np.random.default_rng()
         self._dtype_cache: dict = {}
 
     def from_numpy(self, array: np.ndarray) -> np.ndarray:
@@ -43,7 +42,7 @@ class NumpyBackend(Backend):
         return isinstance(value, np.ndarray)
 
     def seed(self, seed: int) -> None:
-        self.rng = np.random.default_rng(seed)
+        _random_state.seed(seed)
 
     def check_device(self, device_type: str) -> None:
         if device_type != "cpu":
