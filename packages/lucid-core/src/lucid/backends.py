@@ -122,6 +122,12 @@ def bind(device, backend_name: str) -> Backend:
     return backend
 
 
+def unbind(device) -> None:
+    """Leave ``device`` without a backend (the next use binds its default again)."""
+    with _lock:
+        _binding.pop(to_device(device).type, None)
+
+
 def binding() -> dict[str, str]:
     """The current ``{device_type: backend_name}`` map."""
     _plugin_manager()

@@ -213,7 +213,8 @@ class Tensor:
             else:
                 device = a
         out = self
-        if device is not None and to_device(device) != self._device:
+        if device is not None and (to_device(device) != self._device or
+                                   backends.for_device(to_device(device)) is not self._backend):
             from lucid.ops.movement import to_device as move
 
             out = move(out, to_device(device))

@@ -19,7 +19,7 @@ from lucid import backends
 from lucid.autograd.grad_mode import is_grad_enabled
 from lucid.autograd.node import Node
 from lucid.device import to_device
-from lucid.errors import DeviceMismatchError, LucidError, ShapeError
+from lucid.errors import BackendError, DeviceMismatchError, LucidError, ShapeError
 
 OPS: dict[str, Op] = {}
 
@@ -69,6 +69,15 @@ def _device_of(op_name: str, inputs) -> Any:
     return device
 
 
+def _check_backend(op_name: str, backend, inputs) -> None:
+    for t in inputs:
+        if t._backend is not backend:
+            raise BackendError(
+                f"{op_name}: a tensor on {t._device} was made by backend {t._backend.name!r}, "
+                f"but {t._device} is now served by {backend.name!r}; move it with "
+                f"t.to('{t._device}') first")
+
+
 def apply(name: str, *inputs, device=None, **params):
     """Run op ``name`` on tensors ``inputs`` with keyword ``params``; record the graph."""
     from lucid.tensor import Tensor
@@ -80,6 +89,7 @@ def apply(name: str, *inputs, device=None, **params):
         device = to_device(device)
     op.check(*inputs, **params)
     backend = backends.for_device(device)
+    _check_backend(name, backend, inputs)
     kernel = backend.kernels.get(name)
     if kernel is None:
         backend.kernel(name)  # raises NotImplementedError naming backend and op

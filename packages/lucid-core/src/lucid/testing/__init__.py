@@ -6,6 +6,7 @@ against central finite differences. Add checks for a new op with :func:`case` in
 module of :mod:`lucid.testing.cases`.
 """
 
+from lucid.testing import cases as _cases  # noqa: E402  (fills CASES)
 from lucid.testing.case import CASES, OpCase, case, positive, randn
 from lucid.testing.check import check_forward, check_grad
 

@@ -10,7 +10,6 @@ The backend named by ``LUCID_BACKEND`` is bound to device ``cpu`` for the run.
 import pytest
 
 import lucid
-import lucid.testing.cases  # noqa: F401  (fills CASES)
 from lucid.ops.registry import OPS
 from lucid.testing.case import CASES
 from lucid.testing.check import check_forward, check_grad
