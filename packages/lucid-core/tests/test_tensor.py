@@ -45,7 +45,7 @@ def test_unknown_device_is_a_value_error():
     assert str(lucid.device("gpu:1")) == "gpu:1" and lucid.device("cuda").type == "gpu"
 
 
-def test_reshape_view_transpose_T():
+def test_reshape_view_transpose_and_t():
     t = lucid.tensor(np.arange(6.0).reshape(2, 3))
     assert t.reshape(3, 2).shape == (3, 2) and t.view(-1).shape == (6,)
     assert t.T.shape == (3, 2) and t.transpose(0, 1).shape == (3, 2)
