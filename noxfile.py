@@ -16,7 +16,7 @@ ROOT = Path(__file__).parent
 PACKAGES = ["lucid-core", "lucid-backend-numpy", "lucid-backend-mlx", "lucid-nn",
             "lucid-optim", "lucid-data", "lucid-models"]
 TORCH = "torch==2.13.0"  # the CPU build, for parity tests and benchmarks
-nox.options.sessions = ["lint", "tests", "parity"]
+nox.options.sessions = ["lint", "packaging", "tests", "parity"]
 nox.options.reuse_existing_virtualenvs = False
 
 
@@ -59,6 +59,25 @@ def parity(session: nox.Session) -> None:
     install_lucid(session, TORCH)
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
                 *test_dirs("parity"), *session.posargs, env={"LUCID_BACKEND": "numpy"})
+
+
+SMOKE = ("import lucid, lucid_backend_numpy; x = lucid.tensor([1.0, 2.0], requires_grad=True); "
+         "(x * x).sum().backward(); assert x.grad.tolist() == [2.0, 4.0]; "
+         "assert lucid.backends.binding()['cpu'] == 'numpy'; print('lucid', lucid.__version__, "
+         "'ok from', lucid.__file__)")
+
+
+@nox.session
+@nox.parametrize("mode", ["wheel", "editable"])
+def packaging(session: nox.Session, mode: str) -> None:
+    """``import lucid`` works with only lucid-core and lucid-backend-numpy installed."""
+    flag = ["-e"] if mode == "editable" else []
+    session.install(*flag, "packages/lucid-core", *flag, "packages/lucid-backend-numpy")
+    session.run("python", "-c", SMOKE)
+    # The namespace stays open: a sibling distribution extends ``lucid`` after the fact.
+    if (ROOT / "packages/lucid-optim").is_dir():
+        session.install(*flag, "packages/lucid-optim")
+        session.run("python", "-c", "import lucid.optim, lucid; print(lucid.optim.__file__)")
 
 
 @nox.session
