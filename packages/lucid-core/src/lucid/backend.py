@@ -32,6 +32,10 @@ class Backend:
         """Native array holding the values of a NumPy array, same dtype."""
         raise NotImplementedError(f"backend {self.name!r} has no from_numpy")
 
+    def scalar(self, value, dtype: DType) -> Any:
+        """A 0-d native array holding ``value`` as ``dtype``."""
+        return self.from_numpy(np.asarray(value, dtype=dtype.name))
+
     def to_numpy(self, array: Any) -> np.ndarray:
         """NumPy copy (or view) of a native array."""
         raise NotImplementedError(f"backend {self.name!r} has no to_numpy")
@@ -55,8 +59,10 @@ class Backend:
     def seed(self, seed: int) -> None:
         """Seed this backend's random generator."""
 
-    def bind(self, device_type: str) -> None:
-        """Called when this backend is bound to serve ``device_type``."""
+    def bind(self, device_type: str) -> Backend | None:
+        """Called when this backend is bound to serve ``device_type``. May return another
+        Backend object (a per-device view, e.g. MLX on ``mx.cpu`` vs ``mx.gpu``) that then
+        serves the device instead of ``self``."""
         self.check_device(device_type)
         self._device_type = device_type
 

@@ -116,7 +116,7 @@ def bind(device, backend_name: str) -> Backend:
     """Make ``backend_name`` serve ``device`` (a type: ``"cpu"``/``"gpu"``) from now on."""
     device_type = to_device(device).type
     backend = get(backend_name)
-    backend.bind(device_type)
+    backend = backend.bind(device_type) or backend  # a backend may serve it through a view
     with _lock:
         _binding[device_type] = backend
     return backend
@@ -132,6 +132,12 @@ def binding() -> dict[str, str]:
     """The current ``{device_type: backend_name}`` map."""
     _plugin_manager()
     return {k: v.name for k, v in _binding.items()}
+
+
+def serving(device: Device) -> Backend:
+    """The backend serving ``device`` (the fast path of every op call)."""
+    backend = _binding.get(device.type)
+    return backend if backend is not None else for_device(device)
 
 
 def for_device(device: Device) -> Backend:
@@ -155,6 +161,6 @@ def coverage() -> dict[str, dict[str, object]]:
     out = {}
     for name, backend in available().items():
         missing = sorted(op for op in OPS if op not in backend.kernels)
-        out[name] = {"devices": [d for d, b in _binding.items() if b is backend],
+        out[name] = {"devices": [d for d, b in _binding.items() if b.name == name],
                      "ops": len(OPS) - len(missing), "missing": missing}
     return out

@@ -93,10 +93,10 @@ class Tensor:
         self._hooks = None
 
     @classmethod
-    def _wrap(cls, data, device: Device, node=None, index: int = 0) -> Tensor:
+    def _wrap(cls, data, device: Device, node=None, index: int = 0, backend=None) -> Tensor:
         """A tensor around a native array, without copying or checking (op outputs)."""
         t = object.__new__(cls)
-        t._init(data, device, backends.for_device(device))
+        t._init(data, device, backend or backends.serving(device))
         if node is not None:
             t._node = node
             t._out_index = index

@@ -41,21 +41,33 @@ class Binary(Op):
     """A broadcasting binary op: the check is the broadcast rule."""
 
     def check(self, x, y, **params):
-        if x.shape != y.shape:
+        xs, ys = x._data.shape, y._data.shape
+        if xs != ys and xs and ys:
             broadcast_shapes(self.name, x.shape, y.shape)
 
 
 def as_tensor_pair(x, y, dtype: DType | None = None):
     """Two operands -> two tensors of the promoted dtype on the tensor operand's device."""
-    ref = x if isinstance(x, Tensor) else y
-    dtype = dtype or result_type(x, y)
-    x = x.astype(dtype) if isinstance(x, Tensor) and x.dtype != dtype else x
-    y = y.astype(dtype) if isinstance(y, Tensor) and y.dtype != dtype else y
-    if not isinstance(x, Tensor):
-        x = full((), x, dtype=dtype, device=ref.device)
-    if not isinstance(y, Tensor):
-        y = full((), y, dtype=dtype, device=ref.device)
+    x_is_tensor, y_is_tensor = isinstance(x, Tensor), isinstance(y, Tensor)
+    if dtype is None:
+        if x_is_tensor and y_is_tensor and x.dtype is y.dtype:
+            return x, y
+        dtype = result_type(x, y)
+    if x_is_tensor:
+        x = x.astype(dtype) if x.dtype != dtype else x
+    else:
+        x = scalar_tensor(x, dtype, y)
+    if y_is_tensor:
+        y = y.astype(dtype) if y.dtype != dtype else y
+    else:
+        y = scalar_tensor(y, dtype, x)
     return x, y
+
+
+def scalar_tensor(value, dtype: DType, like: Tensor) -> Tensor:
+    """A 0-d tensor holding a Python number, on ``like``'s device and backend."""
+    backend = like._backend
+    return Tensor._wrap(backend.scalar(value, dtype), like._device, backend=backend)
 
 
 @register

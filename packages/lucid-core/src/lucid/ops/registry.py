@@ -13,13 +13,12 @@ recording a :class:`~lucid.autograd.node.Node` on the output.
 
 from __future__ import annotations
 
-from typing import Any
-
 from lucid import backends
 from lucid.autograd.grad_mode import is_grad_enabled
 from lucid.autograd.node import Node
 from lucid.device import to_device
 from lucid.errors import BackendError, DeviceMismatchError, LucidError, ShapeError
+from lucid.tensor import Tensor
 
 OPS: dict[str, Op] = {}
 
@@ -59,37 +58,32 @@ def register(cls: type[Op]) -> type[Op]:
     return cls
 
 
-def _device_of(op_name: str, inputs) -> Any:
+def _backend_of(op_name: str, inputs):
+    """The device all ``inputs`` share and the backend serving it now."""
     device = inputs[0]._device
-    for t in inputs[1:]:
-        if t._device != device:
+    backend = backends.serving(device)
+    for t in inputs:
+        if t._device is not device and t._device != device:
             raise DeviceMismatchError(
                 f"{op_name}: tensors are on different devices: {device} and {t._device}; "
                 "move them with .to(device) first")
-    return device
-
-
-def _check_backend(op_name: str, backend, inputs) -> None:
-    for t in inputs:
         if t._backend is not backend:
             raise BackendError(
                 f"{op_name}: a tensor on {t._device} was made by backend {t._backend.name!r}, "
                 f"but {t._device} is now served by {backend.name!r}; move it with "
                 f"t.to('{t._device}') first")
+    return device, backend
 
 
 def apply(name: str, *inputs, device=None, **params):
     """Run op ``name`` on tensors ``inputs`` with keyword ``params``; record the graph."""
-    from lucid.tensor import Tensor
-
     op = OPS[name]
     if inputs:
-        device = _device_of(name, inputs)
+        device, backend = _backend_of(name, inputs)
     else:
         device = to_device(device)
+        backend = backends.serving(device)
     op.check(*inputs, **params)
-    backend = backends.for_device(device)
-    _check_backend(name, backend, inputs)
     kernel = backend.kernels.get(name)
     if kernel is None:
         backend.kernel(name)  # raises NotImplementedError naming backend and op
@@ -101,9 +95,13 @@ def apply(name: str, *inputs, device=None, **params):
         shapes = ", ".join(str(t.shape) for t in inputs)
         kind = ShapeError if isinstance(exc, ValueError) else type(exc)
         raise kind(f"{name}: {exc} (input shapes: {shapes}; params: {params})") from exc
-    record = (op.differentiable and inputs and is_grad_enabled()
-              and any(t.requires_grad for t in inputs))
-    node = Node(op, inputs, params, out, op.n_outputs) if record else None
+    node = None
+    if op.differentiable and inputs and is_grad_enabled():
+        for t in inputs:
+            if t.requires_grad:
+                node = Node(op, inputs, params, out, op.n_outputs)
+                break
+    wrap = Tensor._wrap
     if op.n_outputs == 1:
-        return Tensor._wrap(out, device, node=node, index=0)
-    return tuple(Tensor._wrap(o, device, node=node, index=i) for i, o in enumerate(out))
+        return wrap(out, device, node, 0, backend)
+    return tuple(wrap(o, device, node, i, backend) for i, o in enumerate(out))
