@@ -30,7 +30,8 @@ class Op:
     gradient (or ``None``) per input; ``node.inputs`` are the input tensors,
     ``node.params`` the keyword parameters, ``node.output`` the output (when
     ``save_output`` is set). Gradients may have the broadcast output shape: the engine
-    sums them back to each input's shape.
+    sums them back to each input's shape. ``n_outputs = 0`` means as many outputs as
+    the kernel's tuple holds (``split``).
     """
 
     name: str = ""
@@ -99,7 +100,7 @@ def apply(name: str, *inputs, device=None, **params):
     if op.differentiable and inputs and is_grad_enabled():
         for t in inputs:
             if t.requires_grad:
-                node = Node(op, inputs, params, out, op.n_outputs)
+                node = Node(op, inputs, params, out, op.n_outputs or len(out))
                 break
     wrap = Tensor._wrap
     if op.n_outputs == 1:
