@@ -52,7 +52,8 @@ def as_tensor_pair(x, y, dtype: DType | None = None):
     if dtype is None:
         if x_is_tensor and y_is_tensor and x.dtype is y.dtype:
             return x, y
-        dtype = result_type(x, y)
+        dtype = _scalar_keeps_dtype(x, y) if x_is_tensor else _scalar_keeps_dtype(y, x)
+        dtype = dtype or result_type(x, y)
     if x_is_tensor:
         x = x.astype(dtype) if x.dtype != dtype else x
     else:
@@ -62,6 +63,17 @@ def as_tensor_pair(x, y, dtype: DType | None = None):
     else:
         y = scalar_tensor(y, dtype, x)
     return x, y
+
+
+def _scalar_keeps_dtype(tensor, other) -> DType | None:
+    """Fast path: a float tensor with any number, or an int tensor with an int, keeps its
+    dtype (what result_type would say); None when the general rule must decide."""
+    kind = type(other)
+    if kind is float or kind is int:
+        dtype = tensor.dtype
+        if dtype.kind == "f" or (kind is int and dtype.kind in "iu"):
+            return dtype
+    return None
 
 
 def scalar_tensor(value, dtype: DType, like: Tensor) -> Tensor:
