@@ -1,0 +1,139 @@
+"""Kernels of the core ops: arithmetic, comparison, casts, sum, reshape, matmul, where."""
+
+from __future__ import annotations
+
+import mlx.core as mx
+
+from lucid_backend_mlx.kernels import _precise
+from lucid_backend_mlx.kernels._dtypes import mx_dtype
+from lucid_backend_mlx.kernels._registry import kernel
+
+
+@kernel("full")
+def full(*, shape, fill_value, dtype):
+    return mx.full(shape, fill_value, dtype=mx_dtype(dtype))
+
+
+@kernel("astype")
+def astype(x, *, dtype):
+    return x.astype(mx_dtype(dtype))
+
+
+@kernel("clone")
+def clone(x):
+    return mx.array(x)  # a new array object: item assignment on one never shows in the other
+
+
+def _binary(fn):
+    def run(x, y):
+        return fn(x, y)
+
+    run.__name__ = fn.__name__
+    return run
+
+
+for _op, _fn in (("add", mx.add), ("sub", mx.subtract), ("mul", mx.multiply),
+                 ("div", mx.divide), ("floor_divide", mx.floor_divide),
+                 ("remainder", mx.remainder), ("eq", mx.equal), ("ne", mx.not_equal),
+                 ("lt", mx.less), ("le", mx.less_equal), ("gt", mx.greater),
+                 ("ge", mx.greater_equal)):
+    kernel(_op)(_binary(_fn))
+
+
+def _truth(x):
+    return x if x.dtype == mx.bool_ else x != 0
+
+
+@kernel("logical_and")
+def logical_and(x, y):
+    return mx.logical_and(_truth(x), _truth(y))
+
+
+@kernel("logical_or")
+def logical_or(x, y):
+    return mx.logical_or(_truth(x), _truth(y))
+
+
+@kernel("logical_xor")
+def logical_xor(x, y):
+    return mx.not_equal(_truth(x), _truth(y))
+
+
+@kernel("logical_not")
+def logical_not(x):
+    return mx.logical_not(_truth(x))
+
+
+@kernel("pow")
+def power(x, y):
+    if mx.issubdtype(x.dtype, mx.integer) and mx.any(y < 0).item():
+        raise ValueError("pow: integers to negative integer powers are not allowed")
+    return mx.power(x, y)
+
+
+@kernel("neg")
+def neg(x):
+    return mx.negative(x)
+
+
+@kernel("exp")
+def exp(x):
+    return _precise.exp(x)
+
+
+@kernel("log")
+def log(x):
+    return mx.log(x)
+
+
+@kernel("where")
+def where(cond, x, y):
+    return mx.where(cond, x, y)
+
+
+@kernel("sum")
+def sum_(x, *, axis, keepdims):
+    if axis is not None and len(axis) == 0:
+        return mx.array(x)
+    return mx.sum(x, axis=axis, keepdims=keepdims)
+
+
+@kernel("reshape")
+def reshape(x, *, shape):
+    return mx.reshape(x, shape)
+
+
+@kernel("permute")
+def permute(x, *, axes):
+    return mx.transpose(x, axes)
+
+
+@kernel("broadcast_to")
+def broadcast_to(x, *, shape):
+    return mx.broadcast_to(x, shape)
+
+
+@kernel("matmul")
+def matmul(x, y):
+    if mx.issubdtype(x.dtype, mx.inexact):
+        return mx.matmul(x, y)
+    return int_matmul(x, y)
+
+
+def int_matmul(x, y):
+    """MLX's matmul takes floating types only; integer (and bool) products are exact here:
+    ``z[..., i, k] = sum_j x[..., i, j] * y[..., j, k]`` by broadcasting."""
+    was_bool = x.dtype == mx.bool_
+    if was_bool:
+        x, y = x.astype(mx.int64), y.astype(mx.int64)
+    vec_x, vec_y = x.ndim == 1, y.ndim == 1
+    if vec_x:
+        x = x[None, :]
+    if vec_y:
+        y = y[:, None]
+    out = mx.sum(x[..., :, :, None] * y[..., None, :, :], axis=-2)
+    if vec_x:
+        out = mx.squeeze(out, -2)
+    if vec_y:
+        out = mx.squeeze(out, -1)
+    return out != 0 if was_bool else out
