@@ -1,0 +1,69 @@
+"""Kernels of the elementwise math ops (``exp``/``log``/``where`` live in ``basic.py``)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from lucid_backend_numpy.kernels._registry import kernel
+
+try:  # scipy's erf is fast and accurate; math.erf (libm) is the exact fallback
+    from scipy.special import erf as _erf
+except ImportError:  # pragma: no cover - scipy is optional
+    _erf_scalar = np.frompyfunc(math.erf, 1, 1)
+
+    def _erf(x):
+        return _erf_scalar(x).astype(x.dtype)
+
+
+for _op, _ufunc in (("log2", np.log2), ("log10", np.log10), ("log1p", np.log1p),
+                    ("expm1", np.expm1), ("sqrt", np.sqrt), ("abs", np.abs),
+                    ("sin", np.sin), ("cos", np.cos), ("tan", np.tan),
+                    ("arcsin", np.arcsin), ("arccos", np.arccos), ("arctan", np.arctan),
+                    ("sinh", np.sinh), ("cosh", np.cosh), ("tanh", np.tanh),
+                    ("arcsinh", np.arcsinh), ("arccosh", np.arccosh),
+                    ("arctanh", np.arctanh), ("floor", np.floor), ("ceil", np.ceil),
+                    ("trunc", np.trunc), ("isnan", np.isnan), ("isinf", np.isinf),
+                    ("isposinf", np.isposinf), ("isneginf", np.isneginf),
+                    ("isfinite", np.isfinite), ("arctan2", np.arctan2),
+                    ("maximum", np.maximum), ("minimum", np.minimum)):
+    kernel(_op)(_ufunc)
+
+
+@kernel("sign")
+def sign(x):
+    if x.dtype == np.bool_:
+        return x.copy()
+    return np.sign(x)
+
+
+@kernel("sigmoid")
+def sigmoid(x):
+    # e = exp(-|x|) never overflows: x >= 0 -> 1/(1+e), x < 0 -> e/(1+e)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1, e) / (1 + e)
+
+
+@kernel("erf")
+def erf(x):
+    return _erf(x)
+
+
+@kernel("round")
+def round_(x, *, decimals):
+    return np.round(x, decimals)
+
+
+@kernel("clip")
+def clip(x, *, low, high):
+    if low is not None:
+        x = np.maximum(x, np.asarray(low, dtype=x.dtype))
+    if high is not None:
+        x = np.minimum(x, np.asarray(high, dtype=x.dtype))
+    return x
+
+
+@kernel("nan_to_num")
+def nan_to_num(x, *, nan, posinf, neginf):
+    return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
