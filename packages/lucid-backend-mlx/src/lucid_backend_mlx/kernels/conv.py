@@ -1,0 +1,123 @@
+"""Convolution kernels on ``mx.conv_general``: ``conv``, ``conv_transpose`` and
+``conv_weight_grad`` (the three linear maps of core's ``lucid.ops.conv``).
+
+Lucid is channels-first (``x: (N, C, *S)``, ``w: (O, C/groups, *K)``); MLX is
+channels-last (``(N, *S, C)``, ``(O, *K, C/groups)``), so each kernel moves the channel
+axis, calls ``mx.conv_general`` once, and moves it back:
+
+* ``conv``: ``y[n, o, l] = sum_{c, k} w[o, c, k] xp[n, c, l*s + k*d]`` - one call with
+  ``stride``, ``padding``, ``kernel_dilation``, ``groups``;
+* ``conv_transpose`` (the adjoint in ``x``): the gradient dilated by the stride
+  (``input_dilation=s``) convolved with the flipped kernel whose in/out channels are
+  swapped per group, padded ``d*(K-1) - lo`` before and whatever makes the output
+  ``output_size`` long after;
+* ``conv_weight_grad`` (the adjoint in ``w``):
+  ``dw[o, c, k] = sum_{n, l} g[n, o, l] xp[n, c, l*s + k*d]`` - a convolution of ``x``
+  (batch axis as channels) with ``g`` as the kernel, stride ``d``, kernel dilation
+  ``s``, one group per conv group.
+
+Negative paddings (cropping) are applied by slicing, since MLX pads only outward.
+float64 goes to :mod:`._conv_windows` (MLX's float64 convolution is float32-grade).
+"""
+
+from __future__ import annotations
+
+import mlx.core as mx
+
+from lucid_backend_mlx.kernels import _conv_windows
+from lucid_backend_mlx.kernels._registry import kernel
+
+
+def _channels_last(a):
+    return mx.moveaxis(a, 1, -1)
+
+
+def _channels_first(a):
+    return mx.moveaxis(a, -1, 1)
+
+
+def _crop(y, lo_cut, hi_cut):
+    """Drop ``lo_cut[i]`` leading and ``hi_cut[i]`` trailing positions of spatial dim i of a
+    channels-last array."""
+    if not any(lo_cut) and not any(hi_cut):
+        return y
+    index = [slice(None)]
+    for lo, hi, n in zip(lo_cut, hi_cut, y.shape[1:-1]):
+        index.append(slice(lo, n - hi))
+    return y[tuple(index)]
+
+
+def _split_pads(x, lo, hi):
+    """Negative pads crop the (channels-last) input; returns it with the outward pads."""
+    x = _crop(x, [max(-p, 0) for p in lo], [max(-p, 0) for p in hi])
+    return x, [max(p, 0) for p in lo], [max(p, 0) for p in hi]
+
+
+@kernel("conv")
+def conv(x, w, *, stride, padding, dilation, groups):
+    if x.dtype == mx.float64:
+        return _conv_windows.conv(x, w, stride, padding, dilation, groups)
+    xs, lo, hi = _split_pads(_channels_last(x), [p[0] for p in padding],
+                             [p[1] for p in padding])
+    y = mx.conv_general(xs, _channels_last(w), stride=list(stride), padding=(lo, hi),
+                        kernel_dilation=list(dilation), groups=groups)
+    return _channels_first(y)
+
+
+@kernel("conv_transpose")
+def conv_transpose(g, w, *, output_size, stride, padding, dilation, groups):
+    if g.dtype == mx.float64:
+        return _conv_windows.transpose(g, w, output_size, stride, padding, dilation, groups)
+    nd = len(stride)
+    out_ch, in_per_group = w.shape[0], w.shape[1]
+    kernel_size = w.shape[2:]
+    # (O, C/G, *K) -> (G, O/G, C/G, *K) -> (G, C/G, O/G, *K) -> (C, *K, O/G)
+    wg = w.reshape((groups, out_ch // groups, in_per_group) + tuple(kernel_size))
+    wg = mx.swapaxes(wg, 1, 2).reshape((groups * in_per_group, out_ch // groups)
+                                       + tuple(kernel_size))
+    wt = _channels_last(wg)
+    lo, hi = [], []
+    for i in range(nd):
+        extent = dilation[i] * (kernel_size[i] - 1)
+        lo_i = extent - padding[i][0]
+        length = g.shape[2 + i]
+        hi_i = output_size[i] - (length - 1) * stride[i] - 1 + padding[i][0]
+        lo.append(lo_i)
+        hi.append(hi_i)
+    y = _transpose_conv(_channels_last(g), wt, stride, lo, hi, dilation, groups)
+    return _channels_first(y)
+
+
+def _transpose_conv(g, wt, stride, lo, hi, dilation, groups):
+    if all(p >= 0 for p in lo) and all(p >= 0 for p in hi):
+        return mx.conv_general(g, wt, stride=1, padding=(list(lo), list(hi)),
+                               kernel_dilation=list(dilation), input_dilation=list(stride),
+                               groups=groups, flip=True)
+    # a padding larger than the kernel extent: convolve with zero padding there, crop after
+    y = mx.conv_general(g, wt, stride=1, padding=([max(p, 0) for p in lo],
+                                                  [max(p, 0) for p in hi]),
+                        kernel_dilation=list(dilation), input_dilation=list(stride),
+                        groups=groups, flip=True)
+    return _crop(y, [max(-p, 0) for p in lo], [max(-p, 0) for p in hi])
+
+
+@kernel("conv_weight_grad")
+def conv_weight_grad(x, g, *, kernel_size, stride, padding, dilation, groups):
+    if x.dtype == mx.float64:
+        return _conv_windows.weight_grad(x, g, kernel_size, stride, padding, dilation, groups)
+    nd = len(stride)
+    n, channels = x.shape[0], x.shape[1]
+    per_group = channels // groups
+    spatial = tuple(x.shape[2:])
+    # x: (N, G*Cg, *S) -> (Cg, *S, G*N): batch <- channel in group, channels <- (group, n)
+    xs = x.reshape((n, groups, per_group) + spatial)
+    xs = mx.transpose(xs, (2,) + tuple(range(3, 3 + nd)) + (1, 0))
+    xs = xs.reshape((per_group,) + spatial + (groups * n,))
+    # g: (N, O, *L) -> (O, *L, N): the kernel
+    gk = mx.transpose(g, (1,) + tuple(range(2, 2 + nd)) + (0,))
+    xs, lo, hi = _split_pads(xs, [p[0] for p in padding], [p[1] for p in padding])
+    out = mx.conv_general(xs, gk, stride=list(dilation), padding=(lo, hi),
+                          kernel_dilation=list(stride), groups=groups)
+    out = out[(slice(None),) + tuple(slice(0, k) for k in kernel_size)]
+    # (Cg, *K, O) -> (O, Cg, *K)
+    return mx.transpose(out, (nd + 1, 0) + tuple(range(1, nd + 1)))
