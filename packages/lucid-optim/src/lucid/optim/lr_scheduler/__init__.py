@@ -1,0 +1,3 @@
+from lucid.optim.lr_scheduler._base import LRScheduler
+
+__all__ = ["LRScheduler"]
