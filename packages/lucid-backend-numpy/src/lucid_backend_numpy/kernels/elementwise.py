@@ -17,13 +17,27 @@ except ImportError:  # pragma: no cover - scipy is optional
         return _erf_scalar(x).astype(x.dtype)
 
 
+def _quiet(ufunc):
+    """``ufunc`` without NumPy's domain warnings (log(0), sqrt(-1) give inf/NaN silently,
+    as in PyTorch)."""
+
+    def run(*arrays):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return ufunc(*arrays)
+
+    run.__name__ = ufunc.__name__
+    return run
+
+
 for _op, _ufunc in (("log2", np.log2), ("log10", np.log10), ("log1p", np.log1p),
-                    ("expm1", np.expm1), ("sqrt", np.sqrt), ("abs", np.abs),
-                    ("sin", np.sin), ("cos", np.cos), ("tan", np.tan),
-                    ("arcsin", np.arcsin), ("arccos", np.arccos), ("arctan", np.arctan),
-                    ("sinh", np.sinh), ("cosh", np.cosh), ("tanh", np.tanh),
-                    ("arcsinh", np.arcsinh), ("arccosh", np.arccosh),
-                    ("arctanh", np.arctanh), ("floor", np.floor), ("ceil", np.ceil),
+                    ("sqrt", np.sqrt), ("arcsin", np.arcsin), ("arccos", np.arccos),
+                    ("arccosh", np.arccosh), ("arctanh", np.arctanh), ("expm1", np.expm1),
+                    ("sinh", np.sinh), ("cosh", np.cosh)):
+    kernel(_op)(_quiet(_ufunc))
+
+for _op, _ufunc in (("abs", np.abs), ("sin", np.sin), ("cos", np.cos), ("tan", np.tan),
+                    ("arctan", np.arctan), ("tanh", np.tanh),
+                    ("arcsinh", np.arcsinh), ("floor", np.floor), ("ceil", np.ceil),
                     ("trunc", np.trunc), ("isnan", np.isnan), ("isinf", np.isinf),
                     ("isposinf", np.isposinf), ("isneginf", np.isneginf),
                     ("isfinite", np.isfinite), ("arctan2", np.arctan2),

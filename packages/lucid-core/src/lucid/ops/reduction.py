@@ -1,17 +1,21 @@
-"""Reductions: ``sum`` and ``mean`` (more reductions live in ``reduction_stats.py``).
+"""Reductions: ``sum, mean, prod, any, all, count_nonzero``.
+
+More reductions: ``var/std/logsumexp`` in ``reduction_stats.py``, ``max/min/argmax`` in
+``reduction_minmax.py``, ``cumsum/cumprod`` in ``reduction_cumulative.py``.
 
 Both spellings are accepted: ``axis=``/``keepdims=`` (NumPy) and ``dim=``/``keepdim=``
-(PyTorch); they mean the same here.
+(PyTorch); they mean the same here. ``axis`` may be an int, a tuple of ints or ``None``
+(every axis); kernels receive a sorted tuple of non-negative axes or ``None``.
 """
 
 from __future__ import annotations
 
-from lucid.dtypes import Int64, default_float
+from lucid.dtypes import Bool, Int64, default_float
 from lucid.ops._args import normalize_axes, pick_axis
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
 
-__all__ = ["sum", "mean"]
+__all__ = ["sum", "mean", "prod", "any", "all", "count_nonzero"]
 
 
 def keepdims_shape(shape, axes) -> tuple[int, ...]:
@@ -28,6 +32,14 @@ def expand_reduced(g: Tensor, in_shape, axes, keepdims: bool) -> Tensor:
     return g.broadcast_to(in_shape)
 
 
+def reduced_count(shape, axes) -> int:
+    """How many elements each output element of a reduction over ``axes`` combines."""
+    count = 1
+    for i in (range(len(shape)) if axes is None else axes):
+        count *= shape[i]
+    return count
+
+
 @register
 class Sum(Op):
     """``y = sum_{axes} x``; ``dx = broadcast(dy)``."""
@@ -39,7 +51,51 @@ class Sum(Op):
         return expand_reduced(g, x.shape, node.params["axis"], node.params["keepdims"])
 
 
+@register
+class Prod(Op):
+    """``y = prod_{axes} x``; ``dx_i = dy * prod_{j != i} x_j``.
+
+    The product of the others is computed without dividing by zero: with no zero in
+    the slice it is ``y / x_i``; with exactly one zero it is the product of the nonzero
+    entries at the zero and 0 elsewhere; with two or more zeros it is 0 everywhere.
+    """
+
+    name = "prod"
+
+    def vjp(self, node, g):
+        from lucid.ops.elementwise import where
+
+        x = node.inputs[0]
+        axes, keep = node.params["axis"], node.params["keepdims"]
+        g = expand_reduced(g, x.shape, axes, keep)
+        is_zero = x == 0
+        x_nz = where(is_zero, 1, x)
+        p_nz = apply("prod", x_nz, axis=axes, keepdims=True)
+        n_zero = apply("sum", is_zero.astype(Int64), axis=axes, keepdims=True)
+        others = where(n_zero == 0, p_nz / x_nz, where(is_zero & (n_zero == 1), p_nz, 0))
+        return g * others
+
+
+class _Logical(Op):
+    differentiable = False
+
+
+@register
+class Any(_Logical):
+    """``y = OR_{axes} (x != 0)`` (bool); not differentiable."""
+
+    name = "any"
+
+
+@register
+class All(_Logical):
+    """``y = AND_{axes} (x != 0)`` (bool); not differentiable."""
+
+    name = "all"
+
+
 def reduce_args(x: Tensor, axis, dim, keepdims, keepdim, op: str):
+    """Merge the two spellings: ``(sorted positive axes or None, keepdims)``."""
     axes = normalize_axes(pick_axis(axis, dim, op), x.ndim, op)
     return axes, bool(keepdims or keepdim)
 
@@ -57,12 +113,52 @@ def sum(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False,  # noq
 
 
 @tensor_method("mean")
-def mean(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False) -> Tensor:
+def mean(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False,
+         dtype=None) -> Tensor:
     """Arithmetic mean over ``axis``: ``sum(x) / n``."""
     axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "mean")
-    if not x.dtype.is_floating_point:
+    if dtype is not None:
+        x = x.astype(dtype)
+    elif not x.dtype.is_floating_point:
         x = x.astype(default_float)
-    count = 1
-    for i in (range(x.ndim) if axes is None else axes):
-        count *= x.shape[i]
-    return apply("sum", x, axis=axes, keepdims=keep) / count
+    return apply("sum", x, axis=axes, keepdims=keep) / reduced_count(x.shape, axes)
+
+
+@tensor_method("prod")
+def prod(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False,
+         dtype=None) -> Tensor:
+    """Product over ``axis`` (all axes when None). Bool and integer products give int64.
+
+    The gradient is exact also when some entries are zero.
+    """
+    axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "prod")
+    if dtype is not None:
+        x = x.astype(dtype)
+    elif not x.dtype.is_floating_point and x.dtype != Int64:
+        x = x.astype(Int64)
+    return apply("prod", x, axis=axes, keepdims=keep)
+
+
+@tensor_method("any")
+def any(x: Tensor, axis=None, keepdims=False, *, dim=None,  # noqa: A001
+        keepdim=False) -> Tensor:
+    """True where any element over ``axis`` is nonzero (all axes when None)."""
+    axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "any")
+    return apply("any", x, axis=axes, keepdims=keep)
+
+
+@tensor_method("all")
+def all(x: Tensor, axis=None, keepdims=False, *, dim=None,  # noqa: A001
+        keepdim=False) -> Tensor:
+    """True where every element over ``axis`` is nonzero (all axes when None)."""
+    axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "all")
+    return apply("all", x, axis=axes, keepdims=keep)
+
+
+@tensor_method("count_nonzero")
+def count_nonzero(x: Tensor, axis=None, keepdims=False, *, dim=None,
+                  keepdim=False) -> Tensor:
+    """The number of nonzero elements over ``axis`` (int64)."""
+    axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "count_nonzero")
+    nonzero = x if x.dtype == Bool else x != 0
+    return apply("sum", nonzero.astype(Int64), axis=axes, keepdims=keep)
