@@ -17,7 +17,8 @@ axis, calls ``mx.conv_general`` once, and moves it back:
   ``s``, one group per conv group.
 
 Negative paddings (cropping) are applied by slicing, since MLX pads only outward.
-float64 goes to :mod:`._conv_windows` (MLX's float64 convolution is float32-grade).
+float64 goes to :mod:`._conv_windows` (MLX's float64 convolution is float32-grade), and
+so do grouped 3-D convolutions (MLX supports ``groups > 1`` in 1-D and 2-D only).
 """
 
 from __future__ import annotations
@@ -53,9 +54,15 @@ def _split_pads(x, lo, hi):
     return x, [max(p, 0) for p in lo], [max(p, 0) for p in hi]
 
 
+def _windows(x, stride, groups) -> bool:
+    """float64, and grouped 3-D convolutions (MLX handles groups in 1-D/2-D only), take
+    the window-gather path."""
+    return x.dtype == mx.float64 or (groups > 1 and len(stride) > 2)
+
+
 @kernel("conv")
 def conv(x, w, *, stride, padding, dilation, groups):
-    if x.dtype == mx.float64:
+    if _windows(x, stride, groups):
         return _conv_windows.conv(x, w, stride, padding, dilation, groups)
     xs, lo, hi = _split_pads(_channels_last(x), [p[0] for p in padding],
                              [p[1] for p in padding])
@@ -66,7 +73,7 @@ def conv(x, w, *, stride, padding, dilation, groups):
 
 @kernel("conv_transpose")
 def conv_transpose(g, w, *, output_size, stride, padding, dilation, groups):
-    if g.dtype == mx.float64:
+    if _windows(g, stride, groups):
         return _conv_windows.transpose(g, w, output_size, stride, padding, dilation, groups)
     nd = len(stride)
     out_ch, in_per_group = w.shape[0], w.shape[1]
@@ -103,7 +110,7 @@ def _transpose_conv(g, wt, stride, lo, hi, dilation, groups):
 
 @kernel("conv_weight_grad")
 def conv_weight_grad(x, g, *, kernel_size, stride, padding, dilation, groups):
-    if x.dtype == mx.float64:
+    if _windows(x, stride, groups):
         return _conv_windows.weight_grad(x, g, kernel_size, stride, padding, dilation, groups)
     nd = len(stride)
     n, channels = x.shape[0], x.shape[1]

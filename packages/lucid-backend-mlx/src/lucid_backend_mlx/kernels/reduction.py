@@ -1,0 +1,82 @@
+"""Kernels of the reductions (``sum`` lives in ``basic.py``).
+
+MLX returns ``uint32`` indices; Lucid's are ``int64`` (:func:`._dtypes.as_index`).
+"""
+
+from __future__ import annotations
+
+import mlx.core as mx
+
+from lucid_backend_mlx.kernels._dtypes import as_index
+from lucid_backend_mlx.kernels._registry import kernel
+
+
+def _reduce(fn):
+    def run(x, *, axis, keepdims):
+        if axis is not None and len(axis) == 0:
+            return mx.array(x)
+        return fn(x, axis=axis, keepdims=keepdims)
+
+    run.__name__ = fn.__name__
+    return run
+
+
+@kernel("prod")
+def prod(x, *, axis, keepdims):
+    if axis is not None and len(axis) == 0:
+        return mx.array(x)
+    out = mx.prod(x, axis=axis, keepdims=keepdims)
+    return out if x.dtype == mx.bool_ else out.astype(x.dtype)
+
+
+kernel("any")(_reduce(mx.any))
+kernel("all")(_reduce(mx.all))
+kernel("amax")(_reduce(mx.max))
+kernel("amin")(_reduce(mx.min))
+
+
+def _extreme_dim(arg, pick):
+    def run(x, *, axis, keepdims):
+        if x.ndim == 0:
+            return mx.array(x), mx.zeros((), dtype=mx.int64)
+        idx = arg(x, axis=axis, keepdims=True)
+        values = pick(x, axis=axis, keepdims=True)
+        if not keepdims:
+            idx, values = mx.squeeze(idx, axis), mx.squeeze(values, axis)
+        return values, as_index(idx)
+
+    return run
+
+
+kernel("max_dim")(_extreme_dim(mx.argmax, mx.max))
+kernel("min_dim")(_extreme_dim(mx.argmin, mx.min))
+
+
+@kernel("argmax")
+def argmax(x, *, axis, keepdims):
+    if x.ndim == 0:
+        return mx.zeros((), dtype=mx.int64)
+    return as_index(mx.argmax(x, axis=axis, keepdims=keepdims))
+
+
+@kernel("argmin")
+def argmin(x, *, axis, keepdims):
+    if x.ndim == 0:
+        return mx.zeros((), dtype=mx.int64)
+    return as_index(mx.argmin(x, axis=axis, keepdims=keepdims))
+
+
+@kernel("var")
+def var(x, *, axis, keepdims, correction):
+    """``sum (x - mean)^2 / (n - correction)`` (inf/nan when ``n <= correction``)."""
+    return mx.var(x, axis=axis, keepdims=keepdims, ddof=correction)
+
+
+@kernel("cumsum")
+def cumsum(x, *, axis, reverse):
+    return mx.cumsum(x, axis=axis, reverse=reverse)
+
+
+@kernel("cumprod")
+def cumprod(x, *, axis, reverse):
+    return mx.cumprod(x, axis=axis, reverse=reverse)
