@@ -1,19 +1,26 @@
-"""Core shape ops: ``reshape``, ``permute``/``transpose``, ``broadcast_to``/``expand``.
+"""Core shape ops: ``reshape``, ``permute``/``transpose``, ``broadcast_to``/``expand``, and
+the functions that are only a reshape or a permute: ``squeeze``, ``unsqueeze``,
+``expand_dims``, ``ravel``, ``flatten``, ``unflatten``, ``movedim``/``moveaxis``.
 
-Other shape functions (squeeze, cat, stack, split, pad, ...) live in the ``shape_*``
-modules and are built from these and from their own ops.
+Other shape functions (cat, stack, split, pad, tile, roll, tril, ...) live in the
+``shape_*`` modules and are built from these and from their own ops.
+
+Two conventions for ``squeeze``: the NumPy spelling (``lucid.squeeze(x, 1)``,
+``squeeze(x, axis=1)``) raises when a chosen axis is not of size 1; the PyTorch spelling
+(``x.squeeze(1)``, ``squeeze(x, dim=1)``) leaves such an axis alone.
 """
 
 from __future__ import annotations
 
 from lucid.errors import ShapeError
-from lucid.ops._args import shape_arg
+from lucid.ops._args import normalize_axes, normalize_axis, shape_arg
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
 
 __all__ = [
     "reshape", "permute", "transpose", "swapaxes", "broadcast_to", "expand", "expand_as",
-    "reshape_as",
+    "reshape_as", "squeeze", "unsqueeze", "expand_dims", "ravel", "flatten", "unflatten",
+    "movedim", "moveaxis", "swapdims", "contiguous",
 ]
 
 
@@ -145,3 +152,130 @@ def expand_as(x: Tensor, other: Tensor) -> Tensor:
 @tensor_method("view_as", "reshape_as")
 def reshape_as(x: Tensor, other: Tensor) -> Tensor:
     return reshape(x, other.shape)
+
+
+# -- functions that are a reshape ------------------------------------------------------
+def _squeeze(x: Tensor, axes, strict: bool) -> Tensor:
+    op = "squeeze"
+    if axes is None:
+        return reshape(x, tuple(n for n in x.shape if n != 1))
+    axes = normalize_axes(axes, x.ndim, op) if x.ndim else ()
+    if strict:
+        bad = [a for a in axes if x.shape[a] != 1]
+        if bad:
+            raise ShapeError(f"squeeze: cannot select an axis to squeeze out which has size "
+                             f"not equal to one: axis {bad[0]} of shape {x.shape}")
+    return reshape(x, tuple(n for i, n in enumerate(x.shape) if not (i in axes and n == 1)))
+
+
+def squeeze(x: Tensor, axis=None, *, dim=None) -> Tensor:
+    """Remove axes of size 1: all of them, or those in ``axis``/``dim`` (int or tuple).
+
+    ``axis=`` (or a positional axis) is NumPy's rule: choosing an axis whose size is not 1
+    raises ShapeError. ``dim=`` is PyTorch's: such an axis is left as it is.
+    """
+    if dim is not None:
+        return _squeeze(x, dim, strict=False)
+    return _squeeze(x, axis, strict=True)
+
+
+@tensor_method("squeeze")
+def _squeeze_method(x: Tensor, dim=None, *, axis=None) -> Tensor:
+    """``x.squeeze(dim)``: PyTorch's rule (an axis of size other than 1 is kept)."""
+    if axis is not None:
+        return _squeeze(x, axis, strict=True)
+    return _squeeze(x, dim, strict=False)
+
+
+@tensor_method("unsqueeze")
+def unsqueeze(x: Tensor, dim: int) -> Tensor:
+    """Insert an axis of size 1 at position ``dim`` of the result (``-1``: last)."""
+    return expand_dims(x, dim, op="unsqueeze")
+
+
+def expand_dims(x: Tensor, axis, op: str = "expand_dims") -> Tensor:
+    """NumPy's ``expand_dims``: insert axes of size 1 at positions ``axis`` (int or tuple)
+    of the result."""
+    axes = (axis,) if isinstance(axis, int) or hasattr(axis, "__index__") else tuple(axis)
+    axes = normalize_axes(axes, x.ndim + len(axes), op)
+    dims = iter(x.shape)
+    return reshape(x, tuple(1 if i in axes else next(dims) for i in range(x.ndim + len(axes))))
+
+
+@tensor_method("ravel")
+def ravel(x: Tensor) -> Tensor:
+    """``x`` as a 1-d tensor (row-major order)."""
+    return reshape(x, (x.size,))
+
+
+@tensor_method("flatten")
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dims ``start_dim..end_dim`` (inclusive) into one: ``(2, 3, 4) -> (2, 12)`` for
+    ``flatten(x, 1)``. A 0-d tensor becomes shape ``(1,)``."""
+    if x.ndim == 0:
+        return reshape(x, (1,))
+    start = normalize_axis(start_dim, x.ndim, "flatten")
+    end = normalize_axis(end_dim, x.ndim, "flatten")
+    if start > end:
+        raise ShapeError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim} "
+                         f"for shape {x.shape}")
+    merged = 1
+    for n in x.shape[start:end + 1]:
+        merged *= n
+    return reshape(x, x.shape[:start] + (merged,) + x.shape[end + 1:])
+
+
+@tensor_method("unflatten")
+def unflatten(x: Tensor, dim: int, sizes) -> Tensor:
+    """Split dim ``dim`` into ``sizes`` (one entry may be -1): the inverse of ``flatten``."""
+    d = normalize_axis(dim, x.ndim, "unflatten")
+    sizes = tuple(int(s) for s in sizes)
+    if -1 in sizes:
+        known = 1
+        for s in sizes:
+            known *= s if s != -1 else 1
+        sizes = tuple(x.shape[d] // max(known, 1) if s == -1 else s for s in sizes)
+    total = 1
+    for s in sizes:
+        total *= s
+    if total != x.shape[d]:
+        raise ShapeError(f"unflatten: sizes {sizes} do not multiply to dim {dim} of size "
+                         f"{x.shape[d]} (shape {x.shape})")
+    return reshape(x, x.shape[:d] + sizes + x.shape[d + 1:])
+
+
+# -- functions that are a permute ------------------------------------------------------
+@tensor_method("movedim", "moveaxis")
+def movedim(x: Tensor, source, destination) -> Tensor:
+    """Move dims ``source`` (int or tuple) to positions ``destination``; the others keep
+    their order."""
+    src = (source,) if isinstance(source, int) else tuple(source)
+    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    if len(src) != len(dst):
+        raise ValueError(f"movedim: source {source} and destination {destination} differ "
+                         "in length")
+    src = [normalize_axis(a, x.ndim, "movedim") for a in src]
+    dst = [normalize_axis(a, x.ndim, "movedim") for a in dst]
+    if len(set(src)) != len(src) or len(set(dst)) != len(dst):
+        raise ValueError(f"movedim: repeated dim in source {source} or destination "
+                         f"{destination}")
+    rest = iter(a for a in range(x.ndim) if a not in src)
+    placed = dict(zip(dst, src))
+    axes = tuple(placed[i] if i in placed else next(rest) for i in range(x.ndim))
+    if axes == tuple(range(x.ndim)):
+        return x
+    return permute(x, axes)
+
+
+moveaxis = movedim
+swapdims = swapaxes
+Tensor.swapdims = swapaxes
+
+
+@tensor_method("contiguous")
+def contiguous(x: Tensor, memory_format=None) -> Tensor:
+    """``x`` itself: Lucid tensors have no strides to make contiguous."""
+    return x
+
+
+Tensor.is_contiguous = lambda self, memory_format=None: True
