@@ -25,3 +25,21 @@ def loss_and_grads(params: list[np.ndarray]) -> tuple[float, list[np.ndarray]]:
     d_out = 2.0 * r / r.size
     d_pre = (d_out @ w2.T) * (1.0 - h ** 2)
     return loss, [X.T @ d_pre, d_pre.sum(0), h.T @ d_out, d_out.sum(0)]
+
+
+# A strictly convex problem for LBFGS (quasi-Newton steps on the non-convex MLP amplify
+# rounding differences chaotically): L2-regularised logistic regression, two outputs.
+XC = _rng.standard_normal((32, 4))
+YC = (_rng.random((32, 2)) < 1.0 / (1.0 + np.exp(-XC @ _rng.standard_normal((4, 2))))) * 1.0
+INIT_CONVEX = [_rng.standard_normal((4, 2)), _rng.standard_normal(2)]
+LAMBDA = 0.05
+
+
+def convex_loss_and_grads(params: list[np.ndarray]) -> tuple[float, list[np.ndarray]]:
+    """``mean(softplus(z) - y z) + lambda/2 (|W|^2 + |b|^2)`` with ``z = X W + b``."""
+    w, b = params
+    z = XC @ w + b
+    loss = float(np.mean(np.logaddexp(0.0, z) - YC * z)
+                 + 0.5 * LAMBDA * (np.sum(w ** 2) + np.sum(b ** 2)))
+    d_z = (1.0 / (1.0 + np.exp(-z)) - YC) / z.size
+    return loss, [XC.T @ d_z + LAMBDA * w, d_z.sum(0) + LAMBDA * b]
