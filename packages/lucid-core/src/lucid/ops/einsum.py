@@ -1,0 +1,180 @@
+"""``einsum``: Einstein summation over any number of operands.
+
+``einsum("ij,jk->ik", a, b)`` multiplies the operands elementwise along letters they share
+and sums over every letter missing from the output: ``out[o] = sum_{r} prod_k op_k[s_k]``.
+
+The public function rewrites the subscripts into a canonical form that every kernel
+receives: no spaces, explicit output, ellipses replaced by letters, operands broadcast
+along their ellipsis dims (so one letter always has one size). Both spellings of the
+operands work: ``einsum(eq, a, b)`` and PyTorch's ``einsum(eq, [a, b])``. Without ``->``
+the output is the ellipsis dims followed by the letters that occur once, sorted.
+
+VJP: the gradient of operand ``k`` is itself an einsum of the other operands and the output
+gradient, with output subscripts ``s_k``. Letters of ``s_k`` that no other term carries
+are supplied by a ``ones(n)`` operand; a repeated letter (a diagonal such as ``"ii->i"``)
+gets a fresh letter tied to the first by an identity matrix operand.
+"""
+
+from __future__ import annotations
+
+import string
+
+from lucid.dtypes import result_type
+from lucid.errors import ShapeError
+from lucid.ops._linalg_util import constant, eye
+from lucid.ops.registry import Op, apply, register
+from lucid.tensor import Tensor
+
+__all__ = ["einsum"]
+
+_LETTERS = string.ascii_letters
+
+
+def _split(subscripts: str):
+    terms, _, out = subscripts.partition("->")
+    return terms.split(","), out
+
+
+def _sizes(op: str, terms, shapes) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for term, shape in zip(terms, shapes):
+        if len(term) != len(shape):
+            raise ShapeError(f"{op}: subscripts {term!r} name {len(term)} dims but the "
+                             f"operand has shape {shape}")
+        for letter, n in zip(term, shape):
+            if sizes.setdefault(letter, n) != n:
+                raise ShapeError(f"{op}: letter {letter!r} has size {sizes[letter]} in one "
+                                 f"operand and {n} in another (shapes {list(shapes)})")
+    return sizes
+
+
+@register
+class Einsum(Op):
+    """``out = einsum(subscripts, *operands)`` (canonical subscripts, see module doc);
+    ``d op_k = einsum(others..., d out -> s_k)``."""
+
+    name = "einsum"
+
+    def check(self, *operands, subscripts):
+        terms, out = _split(subscripts)
+        if len(terms) != len(operands):
+            raise ShapeError(f"einsum: {subscripts!r} has {len(terms)} operand terms, "
+                             f"got {len(operands)} operands")
+        sizes = _sizes("einsum", terms, [t.shape for t in operands])
+        if len(set(out)) != len(out) or any(c not in sizes for c in out):
+            raise ShapeError(f"einsum: invalid output subscripts {out!r} in {subscripts!r}")
+
+    def vjp(self, node, g):
+        terms, out = _split(node.params["subscripts"])
+        operands = node.inputs
+        sizes = _sizes("einsum", terms, [t.shape for t in operands])
+        unused = [c for c in _LETTERS if c not in sizes]
+        grads = []
+        for k, target in enumerate(terms):
+            if not node.needs_grad[k]:
+                grads.append(None)
+                continue
+            subs = [t for j, t in enumerate(terms) if j != k] + [out]
+            ops = [t for j, t in enumerate(operands) if j != k] + [g]
+            present = set("".join(subs))
+            spare = list(unused)
+            result, seen = "", set()
+            for c in target:
+                if c in seen:  # a diagonal: fresh letter tied to c by the identity
+                    fresh = spare.pop()
+                    subs.append(c + fresh)
+                    ops.append(eye(sizes[c], g))
+                    result += fresh
+                    continue
+                seen.add(c)
+                result += c
+                if c not in present:  # summed in operand k only: broadcast with ones
+                    subs.append(c)
+                    ops.append(constant(_ones(sizes[c]), g))
+                    present.add(c)
+            grads.append(apply("einsum", *ops, subscripts=",".join(subs) + "->" + result))
+        return tuple(grads)
+
+
+def _ones(n: int):
+    import numpy as np
+
+    return np.ones(n)
+
+
+def _expand_ellipses(terms, out, operands, explicit: bool):
+    """Replace ``...`` by letters and broadcast the operands' ellipsis dims."""
+    used = set("".join(terms) + out) - {"."}
+    free = [c for c in _LETTERS if c not in used]
+    counts, batch = [], []
+    for term, t in zip(terms, operands):
+        if "..." in term:
+            n = t.ndim - (len(term) - 3)
+            if n < 0:
+                raise ShapeError(f"einsum: subscripts {term!r} name more dims than the "
+                                 f"operand's shape {t.shape}")
+            start = term.index("...")
+            counts.append(n)
+            batch.append(t.shape[start:start + n])
+        else:
+            counts.append(0)
+    width = max(counts, default=0)
+    if width > len(free):
+        raise ShapeError(f"einsum: too many dims ({width}) under the ellipsis")
+    letters = "".join(free[:width])
+    from lucid.ops.arithmetic import broadcast_shapes
+
+    full = broadcast_shapes("einsum", *batch) if batch else ()
+    new_terms, new_ops = [], []
+    for term, t, n in zip(terms, operands, counts):
+        if "..." in term:
+            start = term.index("...")
+            term = term.replace("...", letters[width - n:])
+            target = t.shape[:start] + full[len(full) - n:] + t.shape[start + n:]
+            if target != t.shape:
+                t = t.broadcast_to(target)
+        new_terms.append(term)
+        new_ops.append(t)
+    if not explicit:
+        once = sorted(c for c in set("".join(terms)) - {"."}
+                      if "".join(terms).count(c) == 1)
+        out = letters + "".join(once)
+    elif "..." in out:
+        out = out.replace("...", letters)
+    return new_terms, out, new_ops
+
+
+def einsum(subscripts: str, *operands) -> Tensor:
+    """Einstein summation: ``einsum("bij,bjk->bik", a, b)`` is a batched matmul,
+    ``einsum("ii", a)`` the trace, ``einsum("...ij->...ji", a)`` a transpose.
+
+    Operands are promoted to one dtype (PyTorch rules). Letters are case-sensitive
+    (``a-z``, ``A-Z``); an ellipsis stands for broadcast leading/middle dims.
+    """
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    if not isinstance(subscripts, str):
+        raise TypeError(f"einsum: subscripts must be a string, got {type(subscripts).__name__}")
+    if not operands or not all(isinstance(t, Tensor) for t in operands):
+        raise TypeError("einsum: operands must be one or more tensors")
+    spec = subscripts.replace(" ", "")
+    explicit = "->" in spec
+    terms, out = _split(spec)
+    if len(terms) != len(operands):
+        raise ShapeError(f"einsum: {subscripts!r} has {len(terms)} operand terms, got "
+                         f"{len(operands)} operands")
+    for term in terms + [out]:
+        bad = term.replace("...", "")
+        if any(c not in _LETTERS for c in bad) or term.count("...") > 1:
+            raise ValueError(f"einsum: invalid subscripts {term!r} in {subscripts!r}")
+    dtype = result_type(*operands)
+    operands = [t if t.dtype == dtype else t.astype(dtype) for t in operands]
+    terms, out, operands = _expand_ellipses(terms, out, operands, explicit)
+    letters = set("".join(terms))
+    for c in out:
+        if c not in letters:
+            raise ShapeError(f"einsum: output letter {c!r} of {subscripts!r} is in no "
+                             "operand")
+    if len(set(out)) != len(out):
+        raise ShapeError(f"einsum: output subscripts of {subscripts!r} repeat a letter")
+    return apply("einsum", *operands, subscripts=",".join(terms) + "->" + out)
