@@ -212,3 +212,43 @@ def test_copy_is_differentiable_to_source():
     dst.copy_(src * 2)
     (dst * dst).sum().backward()
     np.testing.assert_allclose(src.grad.numpy(), [8, 16])
+
+
+def hessian_vector_matches_fd(fn, x_np, seed=0, rtol=1e-5, atol=1e-7):
+    """``v^T H`` from double backward (create_graph) equals central differences of the
+    gradient along ``v`` (H is symmetric, so this is ``H v``)."""
+    rng = np.random.default_rng(seed)
+    x = lucid.tensor(x_np, dtype=lucid.float64, requires_grad=True)
+    out = fn(x)
+    w = lucid.tensor(rng.standard_normal(out.shape))
+    v = rng.standard_normal(x_np.shape)
+
+    def grad_at(values):
+        t = lucid.tensor(values, dtype=lucid.float64, requires_grad=True)
+        return lucid.grad([fn(t)], [t], grad_outputs=[w])[0].numpy()
+
+    (g,) = lucid.grad([out], [x], grad_outputs=[w], create_graph=True)
+    hv = lucid.grad([g], [x], grad_outputs=[lucid.tensor(v)], allow_unused=True)[0]
+    hv = np.zeros_like(x_np) if hv is None else hv.numpy()
+    eps = 1e-6
+    fd = (grad_at(x_np + eps * v) - grad_at(x_np - eps * v)) / (2 * eps)
+    np.testing.assert_allclose(hv, fd, rtol=rtol, atol=atol)
+
+
+_SMOOTH = np.array([[0.3, -0.7, 0.55], [-0.25, 0.8, 0.45]])
+
+
+@pytest.mark.parametrize("fn", [
+    lucid.sin, lucid.cos, lucid.tan, lucid.arcsin, lucid.arccos, lucid.arctan, lucid.sinh,
+    lucid.cosh, lucid.tanh, lucid.arcsinh, lucid.arctanh, lucid.sigmoid, lucid.erf,
+    lucid.expm1, lucid.exp,
+    lambda x: lucid.log(x + 2), lambda x: lucid.log2(x + 2), lambda x: lucid.log10(x + 2),
+    lambda x: lucid.log1p(x), lambda x: lucid.sqrt(x + 2), lambda x: lucid.rsqrt(x + 2),
+    lambda x: lucid.reciprocal(x + 2), lambda x: lucid.abs(x) ** 3,
+    lambda x: lucid.clamp(x, -0.5, 0.5) ** 2, lambda x: lucid.maximum(x, 0.2) ** 2,
+    lambda x: lucid.minimum(x * x, x) ** 2, lambda x: lucid.arctan2(x, x * x + 1),
+    lambda x: lucid.masked_fill(x, x > 0.5, 1.0) ** 2,
+    lambda x: lucid.nan_to_num(x) ** 3, lambda x: lucid.floor(x) * x * x,
+], ids=lambda f: getattr(f, "__name__", "fn"))
+def test_elementwise_hessian_vector_products(fn):
+    hessian_vector_matches_fd(fn, _SMOOTH)

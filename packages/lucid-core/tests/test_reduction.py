@@ -180,3 +180,38 @@ def test_mean_and_sum_spellings_agree():
     assert x.sum(dim=1, keepdim=True).shape == (2, 1)
     np.testing.assert_allclose(x.mean(1).numpy(), [11 / 3, 5 / 3])
     np.testing.assert_allclose(lucid.mean(x, axis=(0, 1)).numpy(), 16 / 6)
+
+
+def hessian_vector_matches_fd(fn, x_np, seed=0, rtol=1e-5, atol=1e-7):
+    """``v^T H`` from double backward equals central differences of the gradient."""
+    rng = np.random.default_rng(seed)
+    x = lucid.tensor(x_np, dtype=lucid.float64, requires_grad=True)
+    out = fn(x)
+    w = lucid.tensor(rng.standard_normal(out.shape))
+    v = rng.standard_normal(x_np.shape)
+
+    def grad_at(values):
+        t = lucid.tensor(values, dtype=lucid.float64, requires_grad=True)
+        return lucid.grad([fn(t)], [t], grad_outputs=[w])[0].numpy()
+
+    (g,) = lucid.grad([out], [x], grad_outputs=[w], create_graph=True)
+    hv = lucid.grad([g], [x], grad_outputs=[lucid.tensor(v)], allow_unused=True)[0]
+    hv = np.zeros_like(x_np) if hv is None else hv.numpy()
+    eps = 1e-6
+    fd = (grad_at(x_np + eps * v) - grad_at(x_np - eps * v)) / (2 * eps)
+    np.testing.assert_allclose(hv, fd, rtol=rtol, atol=atol)
+
+
+_DISTINCT = np.array([[0.3, -0.7, 0.55, 1.2], [-0.25, 0.8, 0.45, -1.1], [0.9, 0.1, -0.4, 0.6]])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x: lucid.var(x, axis=1), lambda x: x.var(0, keepdim=True), lambda x: x.std(1),
+    lambda x: lucid.prod(x, axis=1), lambda x: x.prod(), lambda x: lucid.logsumexp(x, dim=1),
+    lambda x: lucid.amax(x, axis=1) ** 2, lambda x: x.min(0).values ** 2,
+    lambda x: x.max() ** 3, lambda x: lucid.cumsum(x, axis=1) ** 2,
+    lambda x: lucid.cumprod(x + 2, dim=0), lambda x: lucid.mean(x * x, axis=0) ** 2,
+    lambda x: lucid.sum(x ** 3, axis=(0, 1)),
+], ids=lambda f: "fn")
+def test_reduction_hessian_vector_products(fn):
+    hessian_vector_matches_fd(fn, _DISTINCT)

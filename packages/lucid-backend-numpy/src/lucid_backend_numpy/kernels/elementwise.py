@@ -61,7 +61,7 @@ def sigmoid(x):
 
 @kernel("erf")
 def erf(x):
-    return _erf(x)
+    return _erf(x).astype(x.dtype, copy=False)
 
 
 @kernel("round")
