@@ -8,15 +8,18 @@ bytes>``. The image bytes are the red, green then blue 32x32 planes, row-major.
 **Python version** (``cifar-10-python.tar.gz``, what torchvision caches): pickled dicts
 holding a NumPy array. It is read with :class:`RestrictedUnpickler`, which resolves no
 global except the three NumPy names needed to rebuild an array (``_reconstruct``,
-``ndarray``, ``dtype``); dicts, lists, str, bytes and ints are pickle's own opcodes. Any
-other global (``os.system``, ``builtins.eval``...) raises :class:`DatasetFormatError`, so
-loading never runs code from the file; object arrays are refused too.
+``ndarray``, ``dtype``) and ``_codecs.encode`` (how Python 3 writes bytes at pickle
+protocol 2; it only turns a str into bytes); dicts, lists, str, bytes and ints are
+pickle's own opcodes. Any other global (``os.system``, ``builtins.eval``...) raises
+:class:`DatasetFormatError`, so loading never runs code from the file; object arrays are
+refused too.
 
 Images come back as ``uint8`` arrays of shape ``(N, 32, 32, 3)`` (NHWC).
 """
 
 from __future__ import annotations
 
+import codecs
 import io
 import os
 import pickle
@@ -59,12 +62,14 @@ def _numpy_globals() -> dict:
         allowed[(module, "_reconstruct")] = multiarray._reconstruct
     allowed[("numpy", "ndarray")] = np.ndarray
     allowed[("numpy", "dtype")] = np.dtype
+    allowed[("_codecs", "encode")] = codecs.encode  # bytes in protocol-2 pickles of Python 3
     return allowed
 
 
 class RestrictedUnpickler(pickle.Unpickler):
     """An unpickler that can build dicts, lists, strings, bytes, ints and plain NumPy arrays,
-    and nothing else (no global but the three NumPy names is ever resolved)."""
+    and nothing else (no global but the three NumPy names and ``_codecs.encode`` is ever
+    resolved)."""
 
     _allowed = None
 
