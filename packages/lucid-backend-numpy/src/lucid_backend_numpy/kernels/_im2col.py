@@ -18,9 +18,35 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+
+_SCRATCH = threading.local()
+SCRATCH_LIMIT = 1 << 28  # bytes per slot kept for reuse (256 MiB)
+
+
+def scratch(shape, dtype, slot: str) -> np.ndarray:
+    """An uninitialised C-contiguous array for a kernel-internal temporary, reused across
+    calls (per thread and ``slot``) so large im2col buffers do not pay fresh page faults
+    on every call. Never return it (or a view of it) from a kernel."""
+    dtype = np.dtype(dtype)
+    nbytes = math.prod(shape) * dtype.itemsize
+    if nbytes > SCRATCH_LIMIT:
+        return np.empty(shape, dtype)
+    pool = _SCRATCH.__dict__
+    buf = pool.get(slot)
+    if buf is None or buf.nbytes < nbytes:
+        buf = pool[slot] = np.empty(max(nbytes, 1), np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def copy_to_scratch(view: np.ndarray, slot: str) -> np.ndarray:
+    """``np.ascontiguousarray(view)`` into a reused scratch buffer."""
+    out = scratch(view.shape, view.dtype, slot)
+    np.copyto(out, view)
+    return out
 
 
 def pad(x: np.ndarray, pads, value=0.0) -> np.ndarray:
@@ -59,15 +85,17 @@ def windows(x: np.ndarray, kernel, stride, dilation, count=None) -> np.ndarray:
     return as_strided(x, shape, strides, writeable=False)
 
 
-def columns(x: np.ndarray, kernel, stride, dilation, count=None) -> np.ndarray:
+def columns(x: np.ndarray, kernel, stride, dilation, count=None, slot: str | None = None):
     """Contiguous im2col ``(*lead, *K, P)`` with ``P = prod(L)`` (kernel taps before
-    positions, so ``weight @ columns`` is one GEMM per leading index)."""
+    positions, so ``weight @ columns`` is one GEMM per leading index), in the scratch
+    buffer ``slot`` when given; returns ``(columns, L)``."""
     nd = len(kernel)
     win = windows(x, kernel, stride, dilation, count)
     lead = win.ndim - 2 * nd
     order = (tuple(range(lead)) + tuple(range(lead + nd, lead + 2 * nd))
              + tuple(range(lead, lead + nd)))
-    cols = np.ascontiguousarray(win.transpose(order))
+    win = win.transpose(order)
+    cols = copy_to_scratch(win, slot) if slot else np.ascontiguousarray(win)
     return cols.reshape(cols.shape[:lead + nd] + (-1,)), win.shape[lead:lead + nd]
 
 

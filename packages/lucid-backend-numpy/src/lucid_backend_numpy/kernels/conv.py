@@ -4,9 +4,12 @@ Layout: im2col columns ``(N, G, Cg*K, M)`` so the product with the weight
 ``(G, Og, Cg*K)`` is one batched BLAS GEMM that writes ``(N, G, Og, M)`` = the output in
 NCHW order, without a transpose copy. Stride 1 (the common case) uses the contiguous
 shifted-run columns of :func:`_im2col.shifted_columns`; other strides use the strided
-window view. ``conv_transpose`` with stride 1 is a convolution of the zero-padded input
-with the flipped, channel-swapped weight; with larger strides it is one GEMM followed by
-:func:`_im2col.col2im`.
+window view. Column buffers are reused scratch memory (:func:`_im2col.scratch`).
+
+``conv_weight_grad`` is one GEMM ``g (G, Og, N*M) @ columns (G, N*M, Cg*K)`` (or, for
+few output channels, per-sample GEMMs summed). ``conv_transpose`` either scatters the
+GEMM ``w^T @ y`` with :func:`_im2col.col2im` (strided, or fewer output than input
+channels) or, with stride 1, convolves ``y`` with the flipped, channel-swapped weight.
 """
 
 from __future__ import annotations
@@ -17,27 +20,38 @@ import numpy as np
 
 from lucid_backend_numpy.kernels._im2col import (
     col2im,
-    columns,
+    copy_to_scratch,
     crop_grid,
     flat_padded,
     pad,
+    scratch,
     shifted_columns,
+    windows,
 )
 from lucid_backend_numpy.kernels._registry import kernel
 
 
-def _conv_columns(x, kernel_size, stride, padding, dilation, count=None):
-    """Columns ``(N, C, *K, M)`` (contiguous), the grid that ``M`` flattens, and the
-    output count per dim."""
+def _conv_columns(x, kernel_size, stride, padding, dilation, count=None, batch_inner=False):
+    """Columns ``(N, C, *K, M)`` (or ``(C, *K, N, M)`` with ``batch_inner``) in scratch
+    memory, the grid that ``M`` flattens, and the output count per dim."""
+    nd = len(kernel_size)
     if all(s == 1 for s in stride):
         buf, sp = flat_padded(x, padding, kernel_size, dilation)
         view, grid = shifted_columns(buf, sp, kernel_size, dilation)
         if count is None:
             count = (grid[0],) + tuple(n - d * (k - 1) for n, k, d in
                                        zip(sp[1:], kernel_size[1:], dilation[1:]))
-        return np.ascontiguousarray(view), grid, tuple(count)
-    cols, count = columns(pad(x, padding), kernel_size, stride, dilation, count)
-    return cols, tuple(count), tuple(count)
+        spatial = 1
+    else:
+        win = windows(pad(x, padding), kernel_size, stride, dilation, count)
+        grid = count = win.shape[2:2 + nd]
+        view = win.transpose((0, 1) + tuple(range(2 + nd, 2 + 2 * nd))
+                             + tuple(range(2, 2 + nd)))
+        spatial = nd
+    if batch_inner:
+        view = np.moveaxis(view, 0, -1 - spatial)
+    cols = copy_to_scratch(view, "columns")
+    return cols.reshape(cols.shape[:cols.ndim - spatial] + (-1,)), tuple(grid), tuple(count)
 
 
 @kernel("conv")
@@ -46,7 +60,11 @@ def conv(x, w, *, stride, padding, dilation, groups):
     o, k = w.shape[0], w.shape[2:]
     cols, grid, count = _conv_columns(x, k, stride, padding, dilation)
     cols = cols.reshape(n, groups, (c // groups) * math.prod(k), -1)
-    y = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (N, G, Og, M)
+    wg = w.reshape(groups, o // groups, -1)
+    if tuple(grid) == tuple(count):
+        return np.matmul(wg, cols).reshape((n, o) + tuple(count))
+    y = scratch((n, groups, o // groups, cols.shape[-1]), x.dtype, "conv_out")
+    np.matmul(wg, cols, out=y)
     return crop_grid(y.reshape(n, o, -1), grid, count)
 
 
@@ -55,17 +73,27 @@ def conv_weight_grad(x, g, *, stride, padding, dilation, groups, kernel_size):
     n, c = x.shape[:2]
     o = g.shape[1]
     count = g.shape[2:]
-    cols, grid, _ = _conv_columns(x, kernel_size, stride, padding, dilation, count)
-    if tuple(grid) != tuple(count):  # stride-1 grid: zero the garbage columns via g
-        full = np.zeros((n, o) + tuple(grid), dtype=g.dtype)
-        full[(Ellipsis,) + tuple(slice(0, m) for m in count)] = g
-        g = full
-    cols = cols.reshape(n, groups, (c // groups) * math.prod(kernel_size), -1)
-    g = g.reshape(n, groups, o // groups, -1)
-    if n * cols.shape[-1] >= 16 * cols.shape[2] * g.shape[2]:
-        dw = np.matmul(g, cols.transpose(0, 1, 3, 2)).sum(axis=0)  # many small GEMMs
+    ck = (c // groups) * math.prod(kernel_size)
+    few = (o // groups) * ck < 1024  # tiny weight: per-sample GEMMs beat one long GEMM
+    cols, grid, _ = _conv_columns(x, kernel_size, stride, padding, dilation, count,
+                                  batch_inner=not few)
+    inner = tuple(slice(0, m) for m in count)
+    if few:
+        if tuple(grid) != tuple(count):  # stride-1 grid: zero the garbage columns via g
+            full = np.zeros((n, o) + tuple(grid), dtype=g.dtype)
+            full[(Ellipsis,) + inner] = g
+            g = full
+        cols = cols.reshape(n, groups, ck, -1)
+        g = g.reshape(n, groups, o // groups, -1)
+        dw = np.matmul(g, cols.transpose(0, 1, 3, 2)).sum(axis=0)
     else:
-        dw = np.einsum("ngom,ngkm->gok", g, cols, optimize=True)
+        full = scratch((o, n) + tuple(grid), g.dtype, "grad_t")
+        if tuple(grid) != tuple(count):
+            full.fill(0)
+        full[(Ellipsis,) + inner] = g.swapaxes(0, 1)
+        cols = cols.reshape(groups, ck, -1)
+        dw = np.matmul(cols, full.reshape(groups, o // groups, -1).transpose(0, 2, 1))
+        dw = dw.transpose(0, 2, 1)
     return dw.reshape((o, c // groups) + tuple(kernel_size))
 
 
@@ -75,7 +103,7 @@ def conv_transpose(y, w, *, stride, padding, dilation, groups, output_size):
     i, cg = w.shape[:2]
     k = w.shape[2:]
     nd = len(k)
-    if all(s == 1 for s in stride):
+    if all(s == 1 for s in stride) and cg * groups >= i:  # as many outputs as inputs
         # z = full correlation of y with the flipped weight, cropped to output_size.
         wt = w.reshape((groups, i // groups, cg) + k).swapaxes(1, 2)
         wt = wt.reshape((groups * cg, i // groups) + k)[(Ellipsis,) + (slice(None, None, -1),) * nd]
@@ -85,12 +113,50 @@ def conv_transpose(y, w, *, stride, padding, dilation, groups, output_size):
             pads.append((before, size - m - before + d * (kk - 1)))
         return conv(y, np.ascontiguousarray(wt), stride=stride, padding=tuple(pads),
                     dilation=dilation, groups=groups)
+    if all(s == 1 for s in stride):
+        return _transpose_flat(y, w, padding, dilation, groups, output_size)
     count = y.shape[2:]
-    cols = np.matmul(w.reshape(groups, i // groups, -1).transpose(0, 2, 1),
-                     y.reshape(n, groups, i // groups, -1))  # (N, G, Cg*K, P)
+    cols = scratch((n, groups, cg * math.prod(k), math.prod(count)), y.dtype, "columns")
+    np.matmul(w.reshape(groups, i // groups, -1).transpose(0, 2, 1),
+              y.reshape(n, groups, i // groups, -1), out=cols)  # (N, G, Cg*K, P)
     cols = cols.reshape((n, groups * cg) + k + tuple(count))
     sizes = tuple(max((m - 1) * s + d * (kk - 1) + 1, lo + size) for m, s, d, kk, (lo, _), size
                   in zip(count, stride, dilation, k, padding, output_size))
     full = col2im(cols, sizes, stride, dilation)
-    return full[(Ellipsis,) + tuple(slice(lo, lo + size)
-                                    for (lo, _), size in zip(padding, output_size))]
+    return _crop(full, padding, output_size)
+
+
+def _crop(full, padding, output_size):
+    nd = len(output_size)
+    if tuple(full.shape[-nd:]) == tuple(output_size):
+        return full
+    return np.ascontiguousarray(full[(Ellipsis,) + tuple(
+        slice(lo, lo + size) for (lo, _), size in zip(padding, output_size))])
+
+
+def _transpose_flat(y, w, padding, dilation, groups, output_size):
+    """Stride-1 col2im on flattened channels: ``cols = w^T @ y`` on the padded grid
+    (zeros outside ``y``), then one contiguous shifted ``+=`` per kernel tap over all
+    channels of a group at once (only zeros spill across channel boundaries)."""
+    n, i = y.shape[:2]
+    cg, k = w.shape[1], w.shape[2:]
+    ig, taps = i // groups, math.prod(k)
+    count = y.shape[2:]
+    sp = tuple(max(m + d * (kk - 1), lo + size) for m, d, kk, (lo, _), size
+               in zip(count, dilation, k, padding, output_size))
+    f = math.prod(sp)
+    rows = [math.prod(sp[j + 1:]) for j in range(len(sp))]
+    full = scratch((n, i) + sp, y.dtype, "grad_t")
+    full.fill(0)
+    full[(Ellipsis,) + tuple(slice(0, m) for m in count)] = y
+    wt = w.reshape(groups, ig, cg, taps).transpose(0, 3, 2, 1).reshape(groups, taps * cg, ig)
+    cols = scratch((n, groups, taps * cg, f), y.dtype, "columns")
+    np.matmul(wt, full.reshape(n, groups, ig, f), out=cols)
+    cols = cols.reshape(n, groups, taps, cg * f)
+    offsets = [sum(t * d * r for t, d, r in zip(tap, dilation, rows))
+               for tap in np.ndindex(*k)]
+    out = np.zeros((n, groups, cg * f + max(offsets)), dtype=y.dtype)
+    for t, off in enumerate(offsets):
+        out[:, :, off:off + cg * f] += cols[:, :, t]
+    out = out[:, :, :cg * f].reshape((n, groups * cg) + sp)
+    return _crop(out, padding, output_size)
