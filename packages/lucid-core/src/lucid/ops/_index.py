@@ -87,10 +87,36 @@ def _entry(e, op: str, index, shape):
     return e
 
 
+_PLAIN = (int, type(None))
+
+
+def _fast(shape, raw):
+    """The canonical form of an index of plain ints and int slices (the common case), or
+    None when the index needs the full treatment."""
+    if len(raw) > len(shape):
+        return None
+    out = []
+    for e, n in zip(raw, shape):
+        kind = type(e)
+        if kind is int:
+            if not -n <= e < n:
+                return None
+            out.append(e + n if e < 0 else e)
+        elif kind is slice and type(e.start) in _PLAIN and type(e.stop) in _PLAIN \
+                and type(e.step) in _PLAIN:
+            out.append(e)
+        else:
+            return None
+    return tuple(out)
+
+
 def canonical_index(shape, index, op: str = "getitem") -> tuple:
     """The canonical tuple for ``x[index]`` on a tensor of ``shape`` (see module doc).
     Raises IndexError naming ``op``, the index and the shape."""
     raw = index if isinstance(index, tuple) else (index,)
+    fast = _fast(shape, raw)
+    if fast is not None:
+        return fast
     entries = [_entry(e, op, index, shape) for e in raw]
     if any(isinstance(e, tuple) and e[0] == "bool" for e in entries):
         _fail(op, index, shape, "a boolean scalar can only be the whole index")

@@ -86,6 +86,9 @@ class SetItem(Op):
 
 def _bool_scalar(index):
     """``True``/``False`` (Python, NumPy or a 0-d bool tensor) used as the whole index."""
+    kind = type(index)
+    if kind is int or kind is slice or kind is tuple:
+        return None
     if isinstance(index, (bool, np.bool_)):
         return bool(index)
     if isinstance(index, Tensor) and index.ndim == 0 and index.dtype.kind == "b":
