@@ -34,8 +34,6 @@ def amin(x, *, axis, keepdims):
 
 def _extreme_dim(arg):
     def run(x, *, axis, keepdims):
-        if x.ndim == 0:
-            return x.copy(), np.zeros((), np.int64)
         idx = arg(x, axis=axis, keepdims=True)
         values = np.take_along_axis(x, idx, axis=axis)
         if not keepdims:

@@ -95,9 +95,10 @@ class All(_Logical):
 
 
 def reduce_args(x: Tensor, axis, dim, keepdims, keepdim, op: str):
-    """Merge the two spellings: ``(sorted positive axes or None, keepdims)``."""
+    """Merge the two spellings: ``(sorted positive axes or None, keepdims)``. A 0-d
+    tensor accepts axis 0 or -1 (as PyTorch) and is reduced as a whole."""
     axes = normalize_axes(pick_axis(axis, dim, op), x.ndim, op)
-    return axes, bool(keepdims or keepdim)
+    return (None if x.ndim == 0 else axes), bool(keepdims or keepdim)
 
 
 @tensor_method("sum")

@@ -126,7 +126,10 @@ def amin(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False) -> Te
 
 
 def _with_indices(op: str, x: Tensor, dim, keepdim) -> ValuesIndices:
-    (axis,), keep = reduce_args(x, dim, None, keepdim, False, op)
+    axes, keep = reduce_args(x, dim, None, keepdim, False, op)
+    if x.ndim == 0:  # a 0-d tensor is its own extreme, at index 0
+        x, axes, keep = x.reshape(1), (0,), False
+    (axis,) = axes
     if x.shape and x.shape[axis] == 0:
         raise ValueError(f"{op}: cannot reduce over the empty dimension {axis} of shape "
                          f"{x.shape}")
