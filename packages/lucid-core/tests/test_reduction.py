@@ -215,3 +215,22 @@ _DISTINCT = np.array([[0.3, -0.7, 0.55, 1.2], [-0.25, 0.8, 0.45, -1.1], [0.9, 0.
 ], ids=lambda f: "fn")
 def test_reduction_hessian_vector_products(fn):
     hessian_vector_matches_fd(fn, _DISTINCT)
+
+
+def test_cumprod_gradient_with_zeros():
+    x = lucid.tensor([2.0, 0.0, 3.0, 0.0], requires_grad=True)
+    x.cumprod(0).sum().backward()
+    # y = [x0, x0 x1, x0 x1 x2, x0 x1 x2 x3]
+    # dx0 = 1 + x1 + x1 x2 + ... = 1; dx1 = x0 + x0 x2 + x0 x2 x3 = 2 + 6 = 8;
+    # dx2 = x0 x1 + x0 x1 x3 = 0; dx3 = x0 x1 x2 = 0
+    np.testing.assert_array_equal(x.grad.numpy(), [1, 8, 0, 0])
+
+
+def test_zero_dim_reductions_accept_axis_zero():
+    x = lucid.tensor(3.0, requires_grad=True)
+    assert x.sum(0).item() == 3 and lucid.amax(x, 0).item() == 3
+    values, indices = x.max(0)
+    assert values.item() == 3 and indices.item() == 0 and values.shape == ()
+    values.backward()
+    assert x.grad.item() == 1
+    assert x.argmax(0).item() == 0 and x.cumsum(0).shape == ()

@@ -132,6 +132,8 @@ def test_prod_cumsum_cumprod_logsumexp():
     _grad_parity(lambda x: x.prod(), lambda t: t.prod(), X)
     _grad_parity(lambda x: x.cumsum(1), lambda t: t.cumsum(1), X)
     _grad_parity(lambda x: x.cumprod(0), lambda t: t.cumprod(0), X)
+    _grad_parity(lambda x: x.cumprod(1), lambda t: t.cumprod(1), zeros)
+    _grad_parity(lambda x: x.cumprod(0), lambda t: t.cumprod(0), zeros)
     _grad_parity(lambda x: lucid.logsumexp(x * 100, dim=1),
                  lambda t: torch.logsumexp(t * 100, dim=1), X, rtol=1e-10)
 

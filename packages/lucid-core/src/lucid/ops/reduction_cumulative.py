@@ -30,15 +30,30 @@ class Cumsum(Op):
 @register
 class Cumprod(Op):
     """``y_i = prod_{j <= i} x_j`` along ``axis`` (``j >= i`` when ``reverse``);
-    ``dx_i = sum_{k >= i} dy_k y_k / x_i`` (a reverse cumsum; assumes ``x != 0``)."""
+    ``dx_i = sum_{k >= i} dy_k prod_{j <= k, j != i} x_j``.
+
+    Before the first zero ``z`` of a scan this is ``rcumsum(dy * y)_i / x_i``; at ``z`` it
+    is ``rcumsum(dy * y')_z`` where ``y'`` is the scan with ``x_z`` replaced by 1; after
+    ``z`` it is 0 (every such product contains ``x_z``). ``rcumsum`` runs the other way.
+    """
 
     name = "cumprod"
     save_output = True
 
     def vjp(self, node, g):
-        p = node.params
+        from lucid.ops.elementwise import where
+
         x = node.inputs[0]
-        return apply("cumsum", g * node.output, axis=p["axis"], reverse=not p["reverse"]) / x
+        axis, rev = node.params["axis"], node.params["reverse"]
+        zeros_so_far = apply("cumsum", (x == 0).astype(Int64), axis=axis, reverse=rev)
+        before = zeros_so_far == 0
+        dx = apply("cumsum", g * node.output, axis=axis, reverse=not rev) / where(before, x, 1)
+        if not bool(before.all().item()):
+            first = (x == 0) & (zeros_so_far == 1)
+            y_skip = apply("cumprod", where(first, 1, x), axis=axis, reverse=rev)
+            at_first = apply("cumsum", g * y_skip, axis=axis, reverse=not rev)
+            dx = where(before, dx, where(first, at_first, 0))
+        return dx
 
 
 def _scan(op: str, x: Tensor, axis, dim, dtype) -> Tensor:

@@ -119,5 +119,9 @@ case("cumprod", lambda rng: [rng.uniform(0.5, 1.5, (3, 4))],
 case("cumprod", lambda rng: [rng.uniform(0.5, 1.5, (3, 4))],
      lambda x, axis, reverse: _scan(lambda a, b: a * b, x, axis, reverse),
      params={"axis": 0, "reverse": True}, name="reverse")
+case("cumprod", _with_zeros, lambda x, axis, reverse: _scan(lambda a, b: a * b, x, axis, reverse),
+     params={"axis": 1, "reverse": False}, name="zeros")
+case("cumprod", _with_zeros, lambda x, axis, reverse: _scan(lambda a, b: a * b, x, axis, reverse),
+     params={"axis": 1, "reverse": True}, name="zeros-reverse")
 
 builtin_any, builtin_all = any, all
