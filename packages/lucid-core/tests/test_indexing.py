@@ -309,3 +309,12 @@ def test_nonzero_argwhere():
     assert rows.tolist() == [0, 1] and cols.tolist() == [1, 0]
     assert lucid.argwhere(x).tolist() == [[0, 1], [1, 0]]
     assert lucid.zeros(3).nonzero().shape == (0, 1)
+
+
+def test_index_put_methods():
+    x = lucid.zeros(3)
+    x.index_put_((lucid.tensor([0, 0, 2]),), lucid.tensor(1.0), accumulate=True)
+    np.testing.assert_array_equal(x.numpy(), [2, 0, 1])
+    y = x.index_put((lucid.tensor([1]),), lucid.tensor([5.0]))
+    np.testing.assert_array_equal(y.numpy(), [2, 5, 1])
+    np.testing.assert_array_equal(x.numpy(), [2, 0, 1])

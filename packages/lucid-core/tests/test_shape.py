@@ -308,3 +308,22 @@ def test_meshgrid():
     assert lucid.meshgrid([a, b])[0].shape == (3, 2)  # PyTorch's default "ij"
     with pytest.raises(ValueError, match="indexing"):
         lucid.meshgrid(a, b, indexing="ji")
+
+
+def test_select_rot90_unfold_broadcast_tensors():
+    x, a = _t((2, 3, 4))
+    np.testing.assert_array_equal(x.select(1, -1).numpy(), a[:, -1])
+    for k in (-1, 0, 1, 2, 3, 5):
+        np.testing.assert_array_equal(lucid.rot90(x, k, (0, 2)).numpy(), np.rot90(a, k, (0, 2)))
+    np.testing.assert_array_equal(x.unfold(2, 2, 1).numpy(),
+                                  np.stack([a[..., i:i + 2] for i in range(3)], axis=2))
+    assert x.unfold(1, 2, 2).shape == (2, 1, 4, 2)
+    with pytest.raises(lucid.ShapeError, match="unfold"):
+        x.unfold(1, 4, 1)
+    v = lucid.tensor(np.arange(5.0), requires_grad=True)
+    v.unfold(0, 3, 1).sum().backward()  # overlapping windows add up
+    np.testing.assert_array_equal(v.grad.numpy(), [1, 2, 3, 2, 1])
+    p, q = lucid.broadcast_tensors(x, lucid.tensor([1.0, 2.0, 3.0, 4.0]))
+    assert p.shape == q.shape == (2, 3, 4)
+    np.testing.assert_array_equal(lucid.flip(x, dims=[1]).numpy(), a[:, ::-1])
+    np.testing.assert_array_equal(lucid.tile(x, dims=(2,)).numpy(), np.tile(a, 2))

@@ -154,5 +154,15 @@ def _setitem_method(self: Tensor, index, value) -> None:
     self._assign(index_put(self, index, value))
 
 
+def _index_put_method(self: Tensor, indices, values, accumulate: bool = False) -> Tensor:
+    """``x.index_put_(indices, values, accumulate=False)``: in place :func:`index_put`."""
+    return self._assign(index_put(self, tuple(indices), values, accumulate))
+
+
+Tensor.index_put = lambda self, indices, values, accumulate=False: index_put(
+    self, tuple(indices), values, accumulate)
+Tensor.index_put_ = _index_put_method
+
+
 Tensor.__getitem__ = getitem
 Tensor.__setitem__ = _setitem_method

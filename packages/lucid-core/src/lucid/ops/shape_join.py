@@ -27,7 +27,7 @@ from lucid.tensor import Tensor, tensor_method
 __all__ = [
     "concatenate", "cat", "concat", "stack", "hstack", "vstack", "dstack", "column_stack",
     "atleast_1d", "atleast_2d", "atleast_3d", "split", "array_split", "chunk", "unbind",
-    "meshgrid", "hsplit", "vsplit", "tensor_split",
+    "meshgrid", "hsplit", "vsplit", "tensor_split", "broadcast_tensors", "broadcast_arrays",
 ]
 
 
@@ -331,3 +331,15 @@ def meshgrid(*tensors, indexing: str = "ij"):
         view[pos[i]] = sizes[i]
         out.append(t.reshape(tuple(view)).broadcast_to(tuple(shape)))
     return tuple(out)
+
+
+def broadcast_tensors(*tensors):
+    """The tensors broadcast (NumPy rules) to their common shape, as broadcast views."""
+    from lucid.ops.arithmetic import broadcast_shapes
+
+    ts = _flat(tensors)
+    shape = broadcast_shapes("broadcast_tensors", *[t.shape for t in ts])
+    return tuple(t.broadcast_to(shape) for t in ts)
+
+
+broadcast_arrays = broadcast_tensors

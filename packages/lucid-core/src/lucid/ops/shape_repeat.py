@@ -24,13 +24,17 @@ from lucid.ops.registry import Op, apply, register
 from lucid.ops.shape import reshape
 from lucid.tensor import Tensor, tensor_method
 
-__all__ = ["tile", "repeat", "repeat_interleave", "roll", "flip", "fliplr", "flipud", "narrow"]
+__all__ = ["tile", "repeat", "repeat_interleave", "roll", "flip", "fliplr", "flipud", "narrow",
+           "select", "rot90"]
 
 
 @tensor_method("tile")
-def tile(x: Tensor, *reps) -> Tensor:
+def tile(x: Tensor, *reps, dims=None) -> Tensor:
     """``x`` repeated ``reps[i]`` times along axis ``i``; shorter ``reps`` are padded with
-    ones on the left, a shorter shape likewise (NumPy's and PyTorch's ``tile``)."""
+    ones on the left, a shorter shape likewise (NumPy's ``tile(x, reps)``, PyTorch's
+    ``tile(x, dims)``)."""
+    if dims is not None:
+        reps = (dims,)
     if len(reps) == 1 and isinstance(reps[0], (tuple, list)):
         reps = reps[0]
     reps = tuple(int(r) for r in reps)
@@ -141,12 +145,14 @@ def roll(x: Tensor, shifts=None, dims=None, *, shift=None, axis=None) -> Tensor:
 
 
 @tensor_method("flip")
-def flip(x: Tensor, *dims, axis=None) -> Tensor:
+def flip(x: Tensor, *args, dims=None, axis=None) -> Tensor:
     """Reverse the order of elements along ``dims`` (all dims when none are given, as
-    NumPy's ``flip``); ``lucid.flip(x, (0, 1))``, ``x.flip(0)``."""
-    if len(dims) == 1:
-        dims = dims[0]
-    elif not dims:
+    NumPy's ``flip``); ``lucid.flip(x, (0, 1))``, ``x.flip(0)``, ``flip(x, dims=[1])``."""
+    if len(args) == 1:
+        dims = args[0]
+    elif args:
+        dims = args
+    elif dims is None:
         dims = axis
     axes = normalize_axes(dims, x.ndim, "flip")
     if axes is None:
@@ -185,3 +191,50 @@ def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
         raise IndexError(f"narrow: start {start} and length {length} do not fit in dim {dim} "
                          f"of size {n} (shape {x.shape})")
     return getitem(x, (slice(None),) * d + (slice(start, start + int(length)),))
+
+
+@tensor_method("select")
+def select(x: Tensor, dim: int, index: int) -> Tensor:
+    """``x[..., index, ...]`` at dim ``dim``: that dim is removed."""
+    d = normalize_axis(dim, x.ndim, "select")
+    return getitem(x, (slice(None),) * d + (int(index),))
+
+
+@tensor_method("rot90")
+def rot90(x: Tensor, k: int = 1, dims=(0, 1), *, axes=None) -> Tensor:
+    """Rotate by ``k`` quarter turns in the plane of ``dims`` (``axes`` in NumPy), from the
+    first dim towards the second: a flip and a transpose."""
+    d0, d1 = (axes if axes is not None else dims)
+    d0, d1 = normalize_axis(d0, x.ndim, "rot90"), normalize_axis(d1, x.ndim, "rot90")
+    if d0 == d1:
+        raise ValueError(f"rot90: dims must differ, got {dims}")
+    k %= 4
+    if k == 0:
+        return x
+    if k == 2:
+        return flip(x, (d0, d1))
+    axes_order = list(range(x.ndim))
+    axes_order[d0], axes_order[d1] = axes_order[d1], axes_order[d0]
+    if k == 1:
+        return flip(x, d1).permute(*axes_order)
+    return flip(x.permute(*axes_order), d1)
+
+
+@tensor_method("unfold")
+def unfold(x: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """PyTorch's ``Tensor.unfold``: every window of ``size`` elements along ``dimension``,
+    ``step`` apart. That dim becomes the window count ``(n - size) // step + 1`` and a new
+    last dim of ``size`` holds each window. Overlapping reads add up in the gradient."""
+    d = normalize_axis(dimension, max(x.ndim, 1), "unfold") if x.ndim else 0
+    if x.ndim == 0:
+        x = x.reshape(1)
+    n = x.shape[d]
+    if size < 0 or size > n or step <= 0:
+        raise ShapeError(f"unfold: window size {size} with step {step} does not fit dim "
+                         f"{dimension} of size {n} (shape {x.shape})")
+    starts = np.arange(0, n - size + 1, step)
+    positions = starts[:, None] + np.arange(size)[None, :]
+    windows = getitem(x, (slice(None),) * d + (positions,))
+    from lucid.ops.shape import movedim
+
+    return movedim(windows, d + 1, -1)

@@ -151,3 +151,9 @@ case("getitem", randn(3, 2), lambda x: x[[0, 1, 1, 2, 2, 2]],
 case("getitem_grad", randn(3), lambda v: np.array([[0, 0, 0, 0], [v[0], 0, 0, 0],
                                                    [0, v[1], 0, 0], [0, 0, v[2], 0]]),
      call=lambda v: lucid.diag(v, -1), name="diag-vector")
+case("getitem", randn(2, 5), lambda x: np.stack([x[:, 0:3], x[:, 2:5]], axis=1),
+     call=lambda x: x.unfold(1, 3, 2), name="unfold")
+case("getitem", randn(2, 3), lambda x: np.array([[x[j, 2 - i] for j in range(2)]
+                                                 for i in range(3)]),
+     call=lambda x: lucid.rot90(x), name="rot90")
+case("getitem", randn(3, 4), lambda x: x[:, 2], call=lambda x: x.select(1, -2), name="select")
