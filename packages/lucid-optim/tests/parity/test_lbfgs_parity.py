@@ -54,3 +54,25 @@ def test_lbfgs_matches_torch(kwargs):
         lstate, tstate = lopt.state[lps[0]], topt.state[tps[0]]
         assert lstate["func_evals"] == tstate["func_evals"]
         assert lstate["n_iter"] == tstate["n_iter"]
+
+
+def test_lbfgs_state_dict_layout_matches_torch():
+    lps = [lucid.tensor(a.copy(), dtype=lucid.float64, requires_grad=True) for a in INIT]
+    tps = [torch.tensor(a.copy(), dtype=torch.float64, requires_grad=True) for a in INIT]
+    lopt, topt = lo.LBFGS(lps, max_iter=3), torch.optim.LBFGS(tps, max_iter=3)
+    lucid_closure, torch_closure = _closures(lps, tps)
+    for _ in range(3):
+        lopt.step(lucid_closure)
+        topt.step(torch_closure)
+    lstate, tstate = lopt.state_dict()["state"], topt.state_dict()["state"]
+    assert list(lstate) == list(tstate) == [0]
+    assert set(lstate[0]) == set(tstate[0])
+    for key in ("d", "prev_flat_grad"):
+        np.testing.assert_allclose(lstate[0][key].numpy(), tstate[0][key].numpy(), rtol=1e-10)
+    for key in ("old_dirs", "old_stps"):
+        assert len(lstate[0][key]) == len(tstate[0][key])
+        for a, b in zip(lstate[0][key], tstate[0][key]):
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-9, atol=1e-15)
+    for key in ("t", "H_diag", "prev_loss"):
+        np.testing.assert_allclose(float(lstate[0][key]), float(tstate[0][key]), rtol=1e-10)
+    assert lopt.state_dict()["param_groups"] == topt.state_dict()["param_groups"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._math import sqrt
 from lucid.optim.optimizer import Optimizer
 
 __all__ = ["Adadelta"]
@@ -59,7 +58,7 @@ class Adadelta(Optimizer):
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p
         v = rho * state["square_avg"] + (1 - rho) * (g * g)
-        delta = sqrt(state["acc_delta"] + eps) / sqrt(v + eps) * g
+        delta = lucid.sqrt(state["acc_delta"] + eps) / lucid.sqrt(v + eps) * g
         u = rho * state["acc_delta"] + (1 - rho) * (delta * delta)
         state["square_avg"], state["acc_delta"] = v, u
         p.data = (p - lr * delta).data

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._math import sqrt
 from lucid.optim.optimizer import Optimizer
 
 __all__ = ["Adagrad"]
@@ -17,7 +16,7 @@ class Adagrad(Optimizer):
         g   = g + weight_decay * p
         clr = lr / (1 + (t - 1) * lr_decay)
         s   = s + g^2                     (s starts at initial_accumulator_value)
-        p   = p - clr * g / (sqrt(s) + eps)
+        p   = p - clr * g / (lucid.sqrt(s) + eps)
 
     Args:
         params: tensors or parameter groups.
@@ -64,4 +63,4 @@ class Adagrad(Optimizer):
         clr = lr / (1 + (t - 1) * group["lr_decay"])
         s = state["sum"] + g * g
         state["sum"] = s
-        p.data = (p - clr * (g / (sqrt(s) + eps))).data
+        p.data = (p - clr * (g / (lucid.sqrt(s) + eps))).data

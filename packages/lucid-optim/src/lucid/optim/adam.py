@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._math import maximum, sqrt
 from lucid.optim.optimizer import Optimizer
 
 __all__ = ["Adam", "AdamW"]
@@ -80,10 +79,10 @@ class Adam(Optimizer):
         v = beta2 * state["exp_avg_sq"] + (1 - beta2) * (g * g)
         state["exp_avg"], state["exp_avg_sq"] = m, v
         if group["amsgrad"]:
-            v = maximum(state["max_exp_avg_sq"], v)
+            v = lucid.maximum(state["max_exp_avg_sq"], v)
             state["max_exp_avg_sq"] = v
         step_size = lr / (1 - beta1 ** t)
-        denom = sqrt(v) / (1 - beta2 ** t) ** 0.5 + eps
+        denom = lucid.sqrt(v) / (1 - beta2 ** t) ** 0.5 + eps
         p.data = (p - step_size * (m / denom)).data
 
 

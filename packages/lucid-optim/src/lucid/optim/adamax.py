@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._math import abs_, maximum
 from lucid.optim.adam import _check_betas
 from lucid.optim.optimizer import Optimizer
 
@@ -52,7 +51,7 @@ class Adamax(Optimizer):
         if group["weight_decay"] != 0:
             g = g + group["weight_decay"] * p
         m = beta1 * state["exp_avg"] + (1 - beta1) * g
-        u = maximum(beta2 * state["exp_inf"], abs_(g) + eps)
+        u = lucid.maximum(beta2 * state["exp_inf"], lucid.abs(g) + eps)
         state["exp_avg"], state["exp_inf"] = m, u
         clr = lr / (1 - beta1 ** t)
         p.data = (p - clr * (m / u)).data

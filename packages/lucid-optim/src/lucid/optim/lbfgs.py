@@ -1,8 +1,7 @@
 """L-BFGS with an optional strong-Wolfe line search (closure-based).
 
-Vectors over all parameters (gradient, direction, history) are lists of per-parameter
-tensors; ``dot``, ``abs_sum`` and ``max_abs`` from :mod:`lucid.optim._math` reduce over
-such lists, so no flat copy of the parameters is ever built.
+As in PyTorch, the vectors of the method (gradient, direction, history pairs) are flat
+1-D tensors over all parameters, concatenated in parameter order.
 """
 
 from __future__ import annotations
@@ -16,17 +15,6 @@ from lucid.optim._math import abs_sum, dot, max_abs
 from lucid.optim.optimizer import Optimizer, evaluate
 
 __all__ = ["LBFGS"]
-
-Vector = list  # list[Tensor], one tensor per parameter
-
-
-def _axpy(a: float, x: Vector, y: Vector) -> Vector:
-    """``y + a * x`` elementwise over two vectors."""
-    return [yi + a * xi for xi, yi in zip(x, y)]
-
-
-def _scale(a: float, x: Vector) -> Vector:
-    return [a * xi for xi in x]
 
 
 class LBFGS(Optimizer):
@@ -65,8 +53,8 @@ class LBFGS(Optimizer):
 
     State (in the state of the first parameter, as in PyTorch): ``func_evals``,
     ``n_iter``, ``d``, ``t``, ``old_dirs``, ``old_stps``, ``ro``, ``H_diag``,
-    ``prev_flat_grad``, ``prev_loss``, ``al``; the vectors are lists of per-parameter
-    tensors rather than PyTorch's flat vectors.
+    ``prev_flat_grad``, ``prev_loss``, ``al``; vectors are flat tensors over all
+    parameters, scalars are Python floats.
 
     Example::
 
@@ -107,22 +95,27 @@ class LBFGS(Optimizer):
         return self.param_groups[0]["params"]
 
     # -- vectors over all parameters ---------------------------------------------------
-    def _gather_flat_grad(self) -> Vector:
-        return [lucid.zeros_like(p) if p.grad is None else p.grad.detach()
-                for p in self._params]
+    def _gather_flat_grad(self) -> Tensor:
+        """Every parameter's gradient (zeros when None), flattened and concatenated."""
+        return lucid.cat([(lucid.zeros_like(p) if p.grad is None else p.grad.detach())
+                          .reshape(-1) for p in self._params])
 
-    def _add_grad(self, step_size: float, update: Vector) -> None:
-        for p, u in zip(self._params, update):
-            p.data = (p + step_size * u).data
+    def _add_grad(self, step_size: float, update: Tensor) -> None:
+        """``params = params + step_size * update`` (``update`` flat)."""
+        offset = 0
+        for p in self._params:
+            n = p.numel()
+            p.data = (p + step_size * update[offset:offset + n].reshape(p.shape)).data
+            offset += n
 
-    def _clone_param(self) -> Vector:
+    def _clone_param(self) -> list[Tensor]:
         return [p.detach().clone() for p in self._params]
 
-    def _set_param(self, values: Vector) -> None:
+    def _set_param(self, values: list[Tensor]) -> None:
         for p, v in zip(self._params, values):
             p.data = v.clone().data
 
-    def _directional_evaluate(self, closure, x: Vector, t: float, d: Vector):
+    def _directional_evaluate(self, closure, x: list[Tensor], t: float, d: Tensor):
         """``f(x + t d)`` and its gradient; the parameters are restored to ``x`` after."""
         self._add_grad(t, d)
         loss = float(closure())
@@ -170,12 +163,12 @@ class LBFGS(Optimizer):
             n_iter += 1
             state["n_iter"] += 1
             if state["n_iter"] == 1:
-                d = _scale(-1.0, flat_grad)
+                d = -flat_grad
                 old_dirs, old_stps, ro = [], [], []
                 H_diag = 1.0  # noqa: N806
             else:
-                y = [g - g_prev for g, g_prev in zip(flat_grad, prev_flat_grad)]
-                s = _scale(t, d)
+                y = flat_grad - prev_flat_grad
+                s = d * t
                 ys = dot(y, s)
                 if ys > 1e-10:
                     if len(old_dirs) == history_size:
@@ -189,17 +182,17 @@ class LBFGS(Optimizer):
                 if "al" not in state:
                     state["al"] = [None] * history_size
                 al = state["al"]
-                q = _scale(-1.0, flat_grad)
+                q = -flat_grad
                 for i in range(len(old_dirs) - 1, -1, -1):
                     al[i] = dot(old_stps[i], q) * ro[i]
-                    q = _axpy(-al[i], old_dirs[i], q)
-                r = _scale(H_diag, q)
+                    q = q - al[i] * old_dirs[i]
+                r = q * H_diag
                 for i in range(len(old_dirs)):
                     be_i = dot(old_dirs[i], r) * ro[i]
-                    r = _axpy(al[i] - be_i, old_stps[i], r)
+                    r = r + (al[i] - be_i) * old_stps[i]
                 d = r
 
-            prev_flat_grad = [g.clone() for g in flat_grad]
+            prev_flat_grad = flat_grad.clone()
             prev_loss = loss
             if state["n_iter"] == 1:
                 t = min(1.0, 1.0 / abs_sum(flat_grad)) * lr
@@ -234,7 +227,7 @@ class LBFGS(Optimizer):
 
             if n_iter == max_iter or current_evals >= max_eval or opt_cond:
                 break
-            if max_abs(_scale(t, d)) <= tolerance_change:
+            if max_abs(d * t) <= tolerance_change:
                 break
             if abs(loss - prev_loss) < tolerance_change:
                 break
@@ -249,16 +242,16 @@ class LBFGS(Optimizer):
         if not isinstance(state, dict):
             raise ValueError(f"load_state_dict: the state of parameter {index} is a "
                              f"{type(state).__name__}, not a dict")
-        shapes = [q.shape for q in self._params]
+        expected = (sum(q.numel() for q in self._params),)
         vectors = [state.get("d"), state.get("prev_flat_grad")]
         vectors += list(state.get("old_dirs") or []) + list(state.get("old_stps") or [])
         for vector in vectors:
             if vector is None:
                 continue
-            got = [v.shape for v in vector] if isinstance(vector, (list, tuple)) else None
-            if got != shapes:
-                raise ValueError(f"load_state_dict: LBFGS state vectors have shapes {got}, "
-                                 f"the parameters have shapes {shapes}")
+            got = vector.shape if isinstance(vector, Tensor) else type(vector).__name__
+            if got != expected:
+                raise ValueError(f"load_state_dict: an LBFGS state vector has shape {got}, "
+                                 f"the parameters need flat vectors of shape {expected}")
 
 
 def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None) -> float:

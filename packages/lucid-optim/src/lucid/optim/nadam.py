@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._math import sqrt
 from lucid.optim.adam import _check_betas
 from lucid.optim.optimizer import Optimizer
 
@@ -21,7 +20,7 @@ class NAdam(Optimizer):
         prod_t    = prod_{i<=t} mu_i             (state "mu_product")
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g^2
-        denom = sqrt(v / (1 - beta2^t)) + eps
+        denom = lucid.sqrt(v / (1 - beta2^t)) + eps
         p = p - lr * (1 - mu_t) / (1 - prod_t) * g / denom
               - lr * mu_{t+1} / (1 - prod_t * mu_{t+1}) * m / denom
 
@@ -79,7 +78,7 @@ class NAdam(Optimizer):
         m = beta1 * state["exp_avg"] + (1 - beta1) * g
         v = beta2 * state["exp_avg_sq"] + (1 - beta2) * (g * g)
         state["exp_avg"], state["exp_avg_sq"] = m, v
-        denom = sqrt(v / (1 - beta2 ** t)) + eps
+        denom = lucid.sqrt(v / (1 - beta2 ** t)) + eps
         p_new = p + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
         p_new = p_new + (-lr * mu_next / (1.0 - mu_product * mu_next)) * (m / denom)
         p.data = p_new.data

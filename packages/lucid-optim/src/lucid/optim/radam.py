@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._math import sqrt
 from lucid.optim.adam import _check_betas
 from lucid.optim.optimizer import Optimizer
 
@@ -23,7 +22,7 @@ class RAdam(Optimizer):
         rho_t   = rho_inf - 2 t beta2^t / (1 - beta2^t)
         if rho_t > 5:
             r = sqrt((rho_t - 4)(rho_t - 2) rho_inf / ((rho_inf - 4)(rho_inf - 2) rho_t))
-            p = p - lr * m_hat * sqrt(1 - beta2^t) / (sqrt(v) + eps) * r
+            p = p - lr * m_hat * sqrt(1 - beta2^t) / (lucid.sqrt(v) + eps) * r
         else:
             p = p - lr * m_hat
 
@@ -75,7 +74,7 @@ class RAdam(Optimizer):
         if rho_t > 5.0:
             r = ((rho_t - 4) * (rho_t - 2) * rho_inf
                  / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-            adaptive_lr = bias_correction2 ** 0.5 / (sqrt(v) + eps)
+            adaptive_lr = bias_correction2 ** 0.5 / (lucid.sqrt(v) + eps)
             p.data = (p - m_hat * lr * adaptive_lr * r).data
         else:
             p.data = (p - m_hat * lr).data

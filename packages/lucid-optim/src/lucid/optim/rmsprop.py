@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._math import sqrt
 from lucid.optim.optimizer import Optimizer
 
 __all__ = ["RMSprop"]
@@ -17,7 +16,7 @@ class RMSprop(Optimizer):
         g   = g + weight_decay * p
         v   = alpha * v + (1 - alpha) * g^2
         avg = sqrt(v - g_avg^2) + eps,  g_avg = alpha * g_avg + (1 - alpha) * g   (centered)
-        avg = sqrt(v) + eps                                                       (otherwise)
+        avg = lucid.sqrt(v) + eps                                                       (otherwise)
         b   = momentum * b + g / avg;   p = p - lr * b                            (momentum > 0)
         p   = p - lr * g / avg                                                    (otherwise)
 
@@ -69,9 +68,9 @@ class RMSprop(Optimizer):
         if group["centered"]:
             g_avg = alpha * state["grad_avg"] + (1 - alpha) * g
             state["grad_avg"] = g_avg
-            avg = sqrt(v - g_avg * g_avg) + eps
+            avg = lucid.sqrt(v - g_avg * g_avg) + eps
         else:
-            avg = sqrt(v) + eps
+            avg = lucid.sqrt(v) + eps
         if momentum > 0:
             b = momentum * state["momentum_buffer"] + g / avg
             state["momentum_buffer"] = b

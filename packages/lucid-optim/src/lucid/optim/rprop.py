@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._math import clamp, sign
 from lucid.optim.optimizer import Optimizer
 
 __all__ = ["Rprop"]
@@ -56,11 +55,11 @@ class Rprop(Optimizer):
         step_min, step_max = group["step_sizes"]
         self._next_step(state)
         g = grad
-        direction = sign(g * state["prev"])
+        direction = lucid.sign(g * state["prev"])
         one = lucid.ones_like(direction)
         eta = lucid.where(direction > 0, one * eta_plus,
                           lucid.where(direction < 0, one * eta_minus, one))
-        s = clamp(state["step_size"] * eta, step_min, step_max)
+        s = lucid.clamp(state["step_size"] * eta, step_min, step_max)
         g = lucid.where(eta == eta_minus, lucid.zeros_like(g), g)
         state["step_size"], state["prev"] = s, g
-        p.data = (p - sign(g) * s).data
+        p.data = (p - lucid.sign(g) * s).data
