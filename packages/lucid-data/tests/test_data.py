@@ -246,3 +246,28 @@ def test_loader_device_argument():
     x, y = _xy(4)
     xb, yb = next(iter(DataLoader(TensorDataset(x, y), batch_size=4, device="cpu")))
     assert xb.device == "cpu" and yb.device == "cpu"
+
+
+def test_user_dataset_with_get_batch_gets_the_fast_path():
+    class Arrays(Dataset):
+        def __init__(self):
+            self.x = np.arange(10.0)
+
+        def __len__(self):
+            return 10
+
+        def __getitem__(self, i):
+            return self.x[i]
+
+        def get_batch(self, indices):
+            self.calls = getattr(self, "calls", 0) + 1
+            return self.x[indices]
+
+    ds = Arrays()
+    loader = DataLoader(ds, batch_size=4)
+    assert loader.uses_fast_path
+    assert [b.numpy().tolist() for b in loader] == [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]
+    assert ds.calls == 3
+    assert not DataLoader(Squares(3), batch_size=2).uses_fast_path
+    single = list(DataLoader(Squares(2), batch_size=None, collate_fn=lambda s: s["id"]))
+    assert single == [0, 1]

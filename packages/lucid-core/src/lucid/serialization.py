@@ -35,6 +35,11 @@ where ``NODE`` describes the saved object:
   ``{"$ndarray": {"dtype", "shape", "offset", "nbytes"}}`` (a NumPy array, loaded as one);
   ``offset`` counts from the start of the payload.
 
+Tensors come back as plain :class:`~lucid.Tensor` s (a ``Parameter`` is stored as its
+values, ``requires_grad`` and device; ``load_state_dict`` copies it into the module).
+A tensor met twice in the object (same Python object) is stored once and comes back as one
+tensor.
+
 Loading reads the file once, checks magic, version, sizes and the CRC before building
 anything, and never runs code from the file (no pickle): the header is JSON, tensors are
 raw bytes. A bad file raises :class:`CheckpointError` naming the file and the problem.

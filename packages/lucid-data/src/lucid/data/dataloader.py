@@ -19,7 +19,8 @@ class DataLoader:
         dataset: a map-style dataset (``__getitem__``/``__len__``) or an
             :class:`~lucid.data.IterableDataset`.
         batch_size (int | None): samples per batch (default 1); ``None`` yields single
-            samples, converted to tensors but not stacked.
+            samples, converted to tensors but not stacked (``collate_fn``, when given, is
+            called on each sample).
         shuffle (bool): visit indices in a new random order each epoch.
         sampler: an iterable of indices (excludes ``shuffle``).
         batch_sampler: an iterable of index lists (excludes ``batch_size``, ``shuffle``,
@@ -93,7 +94,7 @@ class DataLoader:
         elif self.batch_sampler is None:  # batch_size=None: one sample at a time
             for index in self.sampler:
                 sample = self.dataset[index]
-                yield self.collate_fn([sample])[0] if self.collate_fn else \
+                yield self.collate_fn(sample) if self.collate_fn else \
                     to_lucid(_numpy_leaves(sample), self.device)
         elif self.uses_fast_path:
             for indices in self.batch_sampler:

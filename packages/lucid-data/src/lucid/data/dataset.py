@@ -35,11 +35,9 @@ def supports_batches(dataset) -> bool:
 class Dataset:
     """A map-style dataset: subclasses define ``__getitem__(i)`` and ``__len__()``.
 
-    Set ``batchable = True`` and define ``get_batch(indices)`` to offer the batched fast path.
-    ``a + b`` concatenates two datasets.
+    Defining ``get_batch(indices)`` offers the batched fast path (a ``batchable`` attribute,
+    when present, overrides the detection). ``a + b`` concatenates two datasets.
     """
-
-    batchable = False
 
     def __getitem__(self, index):
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
