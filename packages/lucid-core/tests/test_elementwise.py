@@ -252,3 +252,15 @@ _SMOOTH = np.array([[0.3, -0.7, 0.55], [-0.25, 0.8, 0.45]])
 ], ids=lambda f: getattr(f, "__name__", "fn"))
 def test_elementwise_hessian_vector_products(fn):
     hessian_vector_matches_fd(fn, _SMOOTH)
+
+
+@pytest.mark.parametrize("module", ["elementwise_clamp", "reduction", "reduction_stats",
+                                    "reduction_cumulative", "creation_ranges", "random_ops"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    mod = importlib.import_module(f"lucid.ops.{module}")
+    result = doctest.testmod(mod, extraglobs={"lucid": lucid},
+                             optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.failed == 0 and result.attempted > 0

@@ -110,6 +110,9 @@ def linspace(start, end, steps=None, *, dtype=None, device="cpu", requires_grad=
 
     NumPy's ``num=`` is accepted; NumPy's default of 50 points applies when neither is
     given.
+
+    >>> lucid.linspace(0, 1, 5).tolist()
+    [0.0, 0.25, 0.5, 0.75, 1.0]
     """
     n = steps if steps is not None else (num if num is not None else 50)
     out = apply("linspace", start=float(_number(start)), stop=float(_number(end)),

@@ -151,7 +151,11 @@ fix = trunc
 
 @tensor_method("round")
 def round(x, decimals: int = 0) -> Tensor:  # noqa: A001 - the NumPy/PyTorch name
-    """Round to ``decimals`` places, halves to the even neighbour (PyTorch and NumPy)."""
+    """Round to ``decimals`` places, halves to the even neighbour (PyTorch and NumPy).
+
+    >>> lucid.round(lucid.tensor([0.5, 1.5, 2.5])).tolist()
+    [0.0, 2.0, 2.0]
+    """
     return apply("round", as_tensor(x), decimals=int(decimals))
 
 
@@ -168,6 +172,9 @@ def clip(x, min=None, max=None, *, a_min=None, a_max=None) -> Tensor:  # noqa: A
     ``clip(x, lo, hi) = minimum(maximum(x, lo), hi)`` (so ``max`` wins when ``min > max``);
     the gradient to ``x`` passes where ``lo <= x <= hi``, a tensor bound gets the
     gradient where it is the result. NumPy's ``a_min``/``a_max`` are accepted too.
+
+    >>> lucid.clamp(lucid.tensor([-2.0, 0.5, 3.0]), min=-1.0, max=1.0).tolist()
+    [-1.0, 0.5, 1.0]
     """
     x = as_tensor(x)
     low = _bound_value(min if a_min is None else a_min)
@@ -217,6 +224,9 @@ def masked_fill(x, mask, value) -> Tensor:
 
     ``mask`` broadcasts to ``x``'s shape; the result keeps ``x``'s dtype;
     ``dx = where(mask, 0, dy)``, and a 0-d tensor ``value`` gets the masked gradients.
+
+    >>> lucid.tensor([1.0, 2.0, 3.0]).masked_fill(lucid.tensor([True, False, True]), 0.0).tolist()
+    [0.0, 2.0, 0.0]
     """
     x = as_tensor(x)
     mask = as_tensor(mask)

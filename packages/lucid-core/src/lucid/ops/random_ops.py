@@ -120,7 +120,11 @@ def _shape_from(args, size, op):
 
 
 def randn(*size, dtype=None, device="cpu", requires_grad=False, **kwargs) -> Tensor:
-    """Standard normal samples: ``randn(2, 3)`` or ``randn((2, 3))`` (``float32``)."""
+    """Standard normal samples: ``randn(2, 3)`` or ``randn((2, 3))`` (``float32``).
+
+    >>> lucid.manual_seed(0); lucid.randn(2, 3).shape
+    (2, 3)
+    """
     shape = _shape_from(size, kwargs.pop("size", None), "randn")
     out = apply("normal", shape=shape, mean=0.0, std=1.0,
                 dtype=_float_dtype(dtype, "randn"), device=device)
@@ -140,6 +144,9 @@ def randint(low, high=None, size=None, *, dtype=None, device="cpu") -> Tensor:
 
     Both conventions: PyTorch ``randint(high, size)``/``randint(low, high, size)`` and
     NumPy ``randint(low, high=None, size=None)`` (``randint(5)``: one draw from [0, 5)).
+
+    >>> lucid.randint(10, (4,)).shape, lucid.randint(3, 7, (2, 2)).dtype
+    ((4,), lucid.int64)
     """
     if isinstance(high, (tuple, list)) and size is None:  # PyTorch: randint(high, size)
         low, high, size = 0, low, high

@@ -131,6 +131,9 @@ def prod(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False,
     """Product over ``axis`` (all axes when None). Bool and integer products give int64.
 
     The gradient is exact also when some entries are zero.
+
+    >>> lucid.tensor([[1.0, 2.0], [3.0, 4.0]]).prod(dim=1).tolist()
+    [2.0, 12.0]
     """
     axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "prod")
     if dtype is not None:

@@ -74,7 +74,11 @@ def _scan(op: str, x: Tensor, axis, dim, dtype) -> Tensor:
 @tensor_method("cumsum")
 def cumsum(x: Tensor, axis=None, dtype=None, *, dim=None) -> Tensor:
     """Cumulative sum along ``axis``/``dim`` (the flattened tensor when None).
-    Integer and bool input gives int64."""
+    Integer and bool input gives int64.
+
+    >>> lucid.tensor([[1, 2, 3], [4, 5, 6]]).cumsum(dim=1).tolist()
+    [[1, 3, 6], [4, 9, 15]]
+    """
     return _scan("cumsum", x, axis, dim, dtype)
 
 

@@ -61,6 +61,10 @@ def var(x: Tensor, axis=None, keepdims=False, *, ddof=None, dim=None, keepdim=Fa
 
     ``lucid.var(x, axis=1)`` is the population variance (NumPy, ``ddof=0``);
     ``lucid.var(x, dim=1)`` is unbiased (PyTorch, ``correction=1``).
+
+    >>> x = lucid.tensor([1.0, 2.0, 3.0, 4.0])
+    >>> lucid.var(x).item(), x.var().item()   # ddof 0 vs correction 1
+    (1.25, 1.6666666...)
     """
     axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "var")
     return _var(x, axes, keep, _correction("var", dim is None, ddof, correction, unbiased))
@@ -115,7 +119,11 @@ Tensor.std = _method(std, "std")
 def logsumexp(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False) -> Tensor:
     """``log(sum(exp(x)))`` over ``axis``, computed as ``m + log(sum(exp(x - m)))`` with
     ``m = max(x)`` so it neither overflows nor underflows. The gradient is
-    ``softmax(x)``."""
+    ``softmax(x)``.
+
+    >>> lucid.logsumexp(lucid.tensor([1000.0, 1000.0]), dim=0).item()  # 1000 + ln 2
+    1000.693...
+    """
     from lucid.ops.elementwise import exp, log, where
     from lucid.ops.elementwise_clamp import isfinite
     from lucid.ops.reduction_minmax import amax
