@@ -264,3 +264,13 @@ def test_docstring_examples_run(module):
     result = doctest.testmod(mod, extraglobs={"lucid": lucid},
                              optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_where_forms():
+    x = lucid.tensor([1.0, 2.0, 3.0])
+    cond = lucid.tensor([True, False, True])
+    assert lucid.where(cond, x, 0.0).tolist() == [1, 0, 3]
+    assert x.where(cond, -1.0).tolist() == [1, -1, 3]  # PyTorch: self where cond, else y
+    assert lucid.where([True, False], 1.0, 2.0).tolist() == [1, 2]
+    (idx,) = lucid.where(lucid.tensor([0, 3, 0, 4]) > 0)
+    assert idx.tolist() == [1, 3]

@@ -281,9 +281,17 @@ class Where(Op):
         return None, dx, dy
 
 
-@tensor_method("where")
-def where(condition, x, y) -> Tensor:
-    """``x`` where ``condition`` holds, else ``y`` (tensors or scalars, broadcast)."""
+def where(condition, x=None, y=None) -> Tensor:
+    """``x`` where ``condition`` holds, else ``y`` (tensors or scalars, broadcast).
+
+    ``where(condition)`` alone is ``nonzero(condition, as_tuple=True)`` (NumPy, PyTorch).
+    """
+    if x is None and y is None:
+        from lucid.ops import nonzero
+
+        return nonzero(as_tensor(condition), as_tuple=True)
+    if x is None or y is None:
+        raise ValueError("where: pass both x and y, or neither")
     if not isinstance(condition, Tensor):
         ref = x if isinstance(x, Tensor) else y
         condition = Tensor(condition, device=ref.device if isinstance(ref, Tensor) else "cpu")
@@ -296,3 +304,11 @@ def where(condition, x, y) -> Tensor:
         x = full((), x, dtype=dtype, device=condition.device)
     x, y = as_tensor_pair(x, y)
     return apply("where", condition, x, y)
+
+
+def _where_method(self: Tensor, condition, y) -> Tensor:
+    """PyTorch's ``x.where(condition, y)``: ``x`` where ``condition`` holds, else ``y``."""
+    return where(condition, self, y)
+
+
+Tensor.where = _where_method
