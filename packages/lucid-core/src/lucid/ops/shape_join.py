@@ -104,8 +104,11 @@ def concatenate(tensors, axis=_UNSET, *, dim=None, out=None, dtype=None) -> Tens
         raise ShapeError("concatenate: zero-dimensional tensors cannot be concatenated "
                          f"(shapes {', '.join(str(t.shape) for t in tensors)})")
     a = normalize_axis(a, tensors[0].ndim, "concatenate")
-    target = dtype or result_type(*tensors)
-    tensors = [t if t.dtype == target else t.astype(target) for t in tensors]
+    first = tensors[0].dtype
+    target = dtype or (first if all(t.dtype is first for t in tensors) else
+                       result_type(*tensors))
+    if any(t.dtype != target for t in tensors):
+        tensors = [t if t.dtype == target else t.astype(target) for t in tensors]
     return apply("concatenate", *tensors, axis=a)
 
 
