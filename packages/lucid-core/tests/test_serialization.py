@@ -187,6 +187,18 @@ def test_flipped_byte_in_payload_and_header(good_file):
         assert "checksum" in str(info.value) or "corrupt" in str(info.value)
 
 
+def test_every_single_byte_flip_is_rejected(tmp_path):
+    path = tmp_path / "small.lcd"
+    lucid.save({"w": lucid.tensor(_sample("float32", (3,))), "n": 1}, path)
+    data = path.read_bytes()
+    for pos in range(len(data)):
+        damaged = bytearray(data)
+        damaged[pos] ^= 0x04
+        path.write_bytes(bytes(damaged))
+        with pytest.raises(CheckpointError):
+            lucid.load(path)
+
+
 def test_wrong_magic(good_file):
     data = bytearray(good_file.read_bytes())
     data[1:4] = b"PNG"

@@ -258,6 +258,9 @@ def _read_bytes(path) -> tuple[bytearray, str]:
     return buf[:n] if n != size else buf, name
 
 
+_SIZE_HINT = " (or a size field of the header is damaged)"
+
+
 def _parse(buf: bytearray, name: str) -> tuple[dict, memoryview]:
     def bad(problem: str) -> CheckpointError:
         return CheckpointError(f"load: {name!r} is not a valid Lucid checkpoint: {problem}")
@@ -277,28 +280,38 @@ def _parse(buf: bytearray, name: str) -> tuple[dict, memoryview]:
         raise CheckpointError(f"load: {name!r} has .lcd format version {version}, this "
                               f"Lucid reads version {FORMAT_VERSION}{newer}")
     header_end = _PREFIX.size + header_len
-    if header_end + _TRAILER.size > len(buf):
-        raise bad(f"file is truncated: header of {header_len} bytes ends past the file "
-                  f"end ({len(buf)} bytes)")
-    try:
-        header = json.loads(bytes(buf[_PREFIX.size:header_end]).decode("utf-8"))
-        payload_size = int(header["payload_size"])
-        header["root"]  # noqa: B018 - presence check
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-        raise bad(f"header is corrupted ({type(exc).__name__}: {exc})") from None
-    expected = header_end + payload_size + _TRAILER.size
-    if len(buf) < expected:
-        raise bad(f"file is truncated: {len(buf)} bytes, expected {expected}")
-    if len(buf) > expected:
+    header, expected, header_problem = None, None, None
+    if header_end + _TRAILER.size <= len(buf):
+        try:
+            header = json.loads(bytes(buf[_PREFIX.size:header_end]).decode("utf-8"))
+            expected = header_end + int(header["payload_size"]) + _TRAILER.size
+            header["root"]  # noqa: B018 - presence check
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+            header, expected = None, None
+            header_problem = f"{type(exc).__name__}: {exc}"
+    # The trailer sits at the very end: check it (and the CRC) before trusting any size.
+    crc, marker = _TRAILER.unpack_from(buf, len(buf) - _TRAILER.size)
+    actual = zlib.crc32(memoryview(buf)[:len(buf) - _TRAILER.size]) & 0xFFFFFFFF
+    intact = marker == END_MARKER and actual == crc
+    if intact and header is not None and expected == len(buf):
+        return header, memoryview(buf)[header_end:expected - _TRAILER.size]
+    # Something is wrong: say what, as precisely as the bytes allow.
+    if header is None and header_problem is None:
+        raise bad(f"file is truncated: the header of {header_len} bytes ends past the file "
+                  f"end ({len(buf)} bytes){_SIZE_HINT}")
+    if expected is not None and len(buf) < expected:
+        raise bad(f"file is truncated: {len(buf)} bytes, expected {expected}{_SIZE_HINT}")
+    if expected is not None and len(buf) > expected and not intact:
         raise bad(f"{len(buf) - expected} unexpected bytes after the end of the checkpoint")
-    crc, marker = _TRAILER.unpack_from(buf, expected - _TRAILER.size)
+    if header_problem is not None:
+        raise bad(f"header is corrupted ({header_problem}); checksum "
+                  f"{'matches' if intact else 'mismatch'}")
     if marker != END_MARKER:
         raise bad(f"end marker is {marker!r}, expected {END_MARKER!r} (corrupted trailer)")
-    actual = zlib.crc32(memoryview(buf)[:expected - _TRAILER.size]) & 0xFFFFFFFF
-    if actual != crc:
+    if not intact:
         raise bad(f"checksum mismatch (stored CRC-32 {crc:08x}, computed {actual:08x}): "
                   "the file is corrupted")
-    return header, memoryview(buf)[header_end:header_end + payload_size]
+    raise bad(f"header sizes are inconsistent ({expected} bytes expected, {len(buf)} found)")
 
 
 def _resolve_device(stored: str, map_location):
