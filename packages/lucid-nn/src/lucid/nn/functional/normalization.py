@@ -1,0 +1,176 @@
+"""Normalisation: batch, layer, group, instance and local response norm, and
+``normalize``. Each is composed from reductions, so its gradient comes from theirs.
+
+All share ``y = (x - mean) / sqrt(var + eps) * weight + bias`` with the biased variance;
+they differ in which axes ``mean`` and ``var`` run over.
+"""
+
+from __future__ import annotations
+
+import lucid
+from lucid.autograd.grad_mode import no_grad
+from lucid.errors import ShapeError
+from lucid.tensor import Tensor
+
+__all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
+           "normalize", "rms_norm"]
+
+
+def _channel(t: Tensor, ndim: int) -> Tensor:
+    return t.reshape((1, -1) + (1,) * (ndim - 2))
+
+
+def _standardize(x: Tensor, axes, eps: float) -> Tensor:
+    mean = lucid.mean(x, axis=axes, keepdims=True)
+    centered = x - mean
+    var = lucid.mean(centered * centered, axis=axes, keepdims=True)
+    return centered / lucid.sqrt(var + eps)
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
+               weight: Tensor | None = None, bias: Tensor | None = None,
+               training: bool = False, momentum: float | None = 0.1,
+               eps: float = 1e-5) -> Tensor:
+    """Normalise each channel (dim 1) over the batch and spatial axes.
+
+    Training: batch statistics, and the running ones updated in place:
+    ``running = (1 - momentum) * running + momentum * batch`` (the variance unbiased;
+    ``momentum=None`` is the caller's cumulative average, passed as a float).
+    Evaluation: the running statistics.
+    """
+    if input.ndim < 2:
+        raise ShapeError(f"batch_norm: expected at least 2-D input (N, C, ...), got "
+                         f"{input.shape}")
+    axes = (0,) + tuple(range(2, input.ndim))
+    if training:
+        count = input.numel() // input.shape[1]
+        if count <= 1:
+            raise ValueError(f"batch_norm: expected more than 1 value per channel when "
+                             f"training, got input of shape {input.shape}")
+        mean = lucid.mean(input, axis=axes, keepdims=True)
+        centered = input - mean
+        var = lucid.mean(centered * centered, axis=axes, keepdims=True)
+        if running_mean is not None and running_var is not None:
+            m = 0.1 if momentum is None else momentum
+            with no_grad():
+                batch_mean = mean.detach().reshape(-1)
+                batch_var = var.detach().reshape(-1) * (count / (count - 1))
+                running_mean._assign(running_mean * (1 - m) + batch_mean * m)
+                running_var._assign(running_var * (1 - m) + batch_var * m)
+        out = centered / lucid.sqrt(var + eps)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm: running_mean and running_var are needed when "
+                             "not training")
+        out = (input - _channel(running_mean, input.ndim)) / lucid.sqrt(
+            _channel(running_var, input.ndim) + eps)
+    if weight is not None:
+        out = out * _channel(weight, input.ndim)
+    if bias is not None:
+        out = out + _channel(bias, input.ndim)
+    return out
+
+
+def instance_norm(input: Tensor, running_mean: Tensor | None = None,
+                  running_var: Tensor | None = None, weight: Tensor | None = None,
+                  bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Normalise each (sample, channel) over its spatial axes. With running statistics
+    they are updated from the mean over the batch of the per-instance statistics."""
+    if input.ndim < 3:
+        raise ShapeError(f"instance_norm: expected (N, C, *spatial) input, got {input.shape}")
+    axes = tuple(range(2, input.ndim))
+    if use_input_stats:
+        mean = lucid.mean(input, axis=axes, keepdims=True)
+        centered = input - mean
+        var = lucid.mean(centered * centered, axis=axes, keepdims=True)
+        if running_mean is not None and running_var is not None:
+            count = 1
+            for s in input.shape[2:]:
+                count *= s
+            with no_grad():
+                batch_mean = lucid.mean(mean.detach().reshape(input.shape[:2]), axis=0)
+                batch_var = lucid.mean(var.detach().reshape(input.shape[:2]), axis=0) * (
+                    count / max(count - 1, 1))
+                running_mean._assign(running_mean * (1 - momentum) + batch_mean * momentum)
+                running_var._assign(running_var * (1 - momentum) + batch_var * momentum)
+        out = centered / lucid.sqrt(var + eps)
+    else:
+        out = (input - _channel(running_mean, input.ndim)) / lucid.sqrt(
+            _channel(running_var, input.ndim) + eps)
+    if weight is not None:
+        out = out * _channel(weight, input.ndim)
+    if bias is not None:
+        out = out + _channel(bias, input.ndim)
+    return out
+
+
+def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Normalise over the last ``len(normalized_shape)`` axes, then
+    ``* weight + bias`` (elementwise, of shape ``normalized_shape``)."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else \
+        tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape:
+        raise ShapeError(f"layer_norm: input shape {input.shape} does not end with "
+                         f"normalized_shape {shape}")
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    out = _standardize(input, axes, eps)
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
+    """``x / sqrt(mean(x^2) + eps) * weight`` over the last axes."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else \
+        tuple(normalized_shape)
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    if eps is None:
+        eps = 1.1920928955078125e-07 if input.dtype == lucid.float32 else 2.220446049250313e-16
+    out = input / lucid.sqrt(lucid.mean(input * input, axis=axes, keepdims=True) + eps)
+    return out * weight if weight is not None else out
+
+
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
+               bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
+    """Split the channels into ``num_groups`` groups and normalise each (sample, group)
+    over its channels and spatial axes; then per-channel ``* weight + bias``."""
+    n, c = input.shape[:2]
+    if c % num_groups:
+        raise ValueError(f"group_norm: {c} channels are not divisible by num_groups="
+                         f"{num_groups}")
+    grouped = input.reshape(n, num_groups, -1)
+    out = _standardize(grouped, (2,), eps).reshape(input.shape)
+    if weight is not None:
+        out = out * _channel(weight, input.ndim)
+    if bias is not None:
+        out = out + _channel(bias, input.ndim)
+    return out
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
+                        k: float = 1.0) -> Tensor:
+    """``y_c = x_c / (k + alpha / size * sum_{c'} x_{c'}^2)^beta``, the sum over the
+    ``size`` channels around ``c`` (``size // 2`` before, ``(size - 1) // 2`` after,
+    zeros outside)."""
+    if input.ndim < 3:
+        raise ShapeError(f"local_response_norm: expected (N, C, *) input, got {input.shape}")
+    sq = input * input
+    widths = ((0, 0), (size // 2, (size - 1) // 2)) + ((0, 0),) * (input.ndim - 2)
+    padded = lucid.pad(sq, widths)
+    c = input.shape[1]
+    window = padded[:, 0:c]
+    for i in range(1, size):
+        window = window + padded[:, i:i + c]
+    div = (window * (alpha / size) + k) ** beta
+    return input / div
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
+    """``x / max(||x||_p, eps)`` along ``dim``."""
+    norm = lucid.sum(lucid.abs(input) ** p, axis=dim, keepdims=True) ** (1.0 / p)
+    return input / lucid.clip(norm, eps, None)

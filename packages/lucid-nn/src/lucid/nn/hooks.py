@@ -1,0 +1,156 @@
+"""Module hooks: removable handles and the machinery of full backward hooks.
+
+A full backward hook ``hook(module, grad_input, grad_output)`` needs the gradients with
+respect to a module's inputs and outputs at the same moment. The module's tensor inputs
+and outputs are passed through an identity node each (:class:`_HookIdentity`, an op that
+is never dispatched to a backend: its outputs share the inputs' data). During backward the
+output node's VJP sees every ``grad_output`` first; the input node's VJP then sees every
+``grad_input``, calls the hooks, and passes on what they return.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from itertools import count
+
+from lucid.autograd.grad_mode import is_grad_enabled
+from lucid.autograd.node import Node
+from lucid.ops.registry import Op
+from lucid.tensor import Tensor
+
+__all__ = ["RemovableHandle"]
+
+_ids = count()
+
+
+class RemovableHandle:
+    """Returned by every ``register_*_hook``; ``handle.remove()`` unregisters the hook.
+    Also a context manager that removes the hook on exit."""
+
+    def __init__(self, *hook_dicts: OrderedDict) -> None:
+        self.id = next(_ids)
+        self._dicts = hook_dicts
+
+    def remove(self) -> None:
+        for d in self._dicts:
+            d.pop(self.id, None)
+
+    def __enter__(self) -> RemovableHandle:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+def add_hook(hooks: OrderedDict, hook, prepend: bool = False, *extra: OrderedDict):
+    """Store ``hook`` in ``hooks`` (first when ``prepend``); return its handle."""
+    handle = RemovableHandle(hooks, *extra)
+    hooks[handle.id] = hook
+    if prepend:
+        hooks.move_to_end(handle.id, last=False)
+    return handle
+
+
+class _HookIdentity(Op):
+    """``y_i = x_i`` for k tensors at once; ``dx = callback(dy)`` (a tuple of k)."""
+
+    name = "module_backward_hook"
+
+    def __init__(self, callback, n: int) -> None:
+        self.callback = callback
+        self.n_outputs = n
+
+    def vjp(self, node, *grads):
+        return tuple(self.callback(tuple(grads)))
+
+
+def _identity(tensors: list[Tensor], callback) -> list[Tensor]:
+    """The tensors passed through one :class:`_HookIdentity` node."""
+    op = _HookIdentity(callback, len(tensors))
+    data = tensors[0]._data if len(tensors) == 1 else tuple(t._data for t in tensors)
+    node = Node(op, tuple(tensors), {}, data, len(tensors))
+    return [Tensor._wrap(t._data, t._device, node=node, index=i) for i, t in enumerate(tensors)]
+
+
+def _grad_tensors(values, need_grad: bool):
+    """Positions of the tensors in ``values`` that take part (require grad)."""
+    return [i for i, v in enumerate(values)
+            if isinstance(v, Tensor) and v.is_floating_point() and (v.requires_grad or
+                                                                      not need_grad)]
+
+
+class BackwardHook:
+    """Wires one forward call of ``module`` to its full backward (pre-)hooks."""
+
+    def __init__(self, module, hooks: OrderedDict, pre_hooks: OrderedDict) -> None:
+        self.module = module
+        self.hooks = list(hooks.values())
+        self.pre_hooks = list(pre_hooks.values())
+        self.n_inputs = 0
+        self.inputs_hooked = False
+        self.grad_output = None
+
+    def setup_input_hook(self, args: tuple) -> tuple:
+        self.n_inputs = len(args)
+        if not is_grad_enabled():
+            return args
+        positions = _grad_tensors(args, need_grad=True)
+        if not positions or not self.hooks:
+            return args
+        self.inputs_hooked = True
+        wrapped = _identity([args[i] for i in positions], self._on_input_grads(positions))
+        args = list(args)
+        for i, t in zip(positions, wrapped):
+            args[i] = t
+        return tuple(args)
+
+    def setup_output_hook(self, output):
+        single = isinstance(output, Tensor)
+        values = (output,) if single else output
+        if not is_grad_enabled() or not isinstance(values, tuple):
+            return output
+        positions = [i for i in _grad_tensors(values, need_grad=True)]
+        if not positions:
+            return output
+        wrapped = _identity([values[i] for i in positions],
+                            self._on_output_grads(positions, len(values)))
+        values = list(values)
+        for i, t in zip(positions, wrapped):
+            values[i] = t
+        return values[0] if single else tuple(values)
+
+    def _on_output_grads(self, positions, n):
+        def callback(grads):
+            full = [None] * n
+            for i, g in zip(positions, grads):
+                full[i] = g
+            full = tuple(full)
+            for hook in self.pre_hooks:
+                result = hook(self.module, full)
+                if result is not None:
+                    full = _as_tuple(result)
+            self.grad_output = full
+            if not self.inputs_hooked:
+                for hook in self.hooks:
+                    hook(self.module, (None,) * self.n_inputs, full)
+            return [full[i] for i in positions]
+
+        return callback
+
+    def _on_input_grads(self, positions):
+        def callback(grads):
+            full = [None] * self.n_inputs
+            for i, g in zip(positions, grads):
+                full[i] = g
+            full = tuple(full)
+            for hook in self.hooks:
+                result = hook(self.module, full, self.grad_output)
+                if result is not None:
+                    full = _as_tuple(result)
+            return [full[i] for i in positions]
+
+        return callback
+
+
+def _as_tuple(value) -> tuple:
+    return tuple(value) if isinstance(value, (tuple, list)) else (value,)
