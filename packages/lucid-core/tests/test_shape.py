@@ -327,3 +327,12 @@ def test_select_rot90_unfold_broadcast_tensors():
     assert p.shape == q.shape == (2, 3, 4)
     np.testing.assert_array_equal(lucid.flip(x, dims=[1]).numpy(), a[:, ::-1])
     np.testing.assert_array_equal(lucid.tile(x, dims=(2,)).numpy(), np.tile(a, 2))
+
+
+def test_transpose_both_spellings():
+    x, a = _t((2, 3, 4))
+    np.testing.assert_array_equal(lucid.transpose(x).numpy(), a.T)
+    np.testing.assert_array_equal(lucid.transpose(x, (1, 0, 2)).numpy(), a.transpose(1, 0, 2))
+    np.testing.assert_array_equal(lucid.transpose(x, 0, 2).numpy(), a.swapaxes(0, 2))
+    np.testing.assert_array_equal(lucid.transpose(x, dim0=-1, dim1=1).numpy(), a.swapaxes(2, 1))
+    np.testing.assert_array_equal(x.transpose(0, 1).numpy(), a.swapaxes(0, 1))

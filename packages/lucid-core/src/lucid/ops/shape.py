@@ -106,8 +106,13 @@ def permute(x: Tensor, *axes) -> Tensor:
     return apply("permute", x, axes=axes)
 
 
-def transpose(x: Tensor, axes=None) -> Tensor:
-    """NumPy spelling: reverse the axes (``axes=None``) or permute them by ``axes``."""
+def transpose(x: Tensor, axes=None, dim1=None, *, dim0=None) -> Tensor:
+    """NumPy spelling: reverse the axes (``axes=None``) or permute them by ``axes``.
+    Two dims (``transpose(x, 0, 1)``, ``dim0=``/``dim1=``) swap them, as PyTorch's."""
+    if dim0 is not None:
+        axes = dim0
+    if dim1 is not None:
+        return swapaxes(x, axes, dim1)
     if axes is None:
         axes = tuple(reversed(range(x.ndim)))
     return permute(x, tuple(axes))
@@ -249,8 +254,8 @@ def unflatten(x: Tensor, dim: int, sizes) -> Tensor:
 def movedim(x: Tensor, source, destination) -> Tensor:
     """Move dims ``source`` (int or tuple) to positions ``destination``; the others keep
     their order."""
-    src = (source,) if isinstance(source, int) else tuple(source)
-    dst = (destination,) if isinstance(destination, int) else tuple(destination)
+    src = (source,) if hasattr(source, "__index__") else tuple(source)
+    dst = (destination,) if hasattr(destination, "__index__") else tuple(destination)
     if len(src) != len(dst):
         raise ValueError(f"movedim: source {source} and destination {destination} differ "
                          "in length")
