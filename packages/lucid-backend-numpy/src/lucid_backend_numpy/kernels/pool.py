@@ -1,0 +1,192 @@
+"""Pooling kernels: ``max_pool``, ``avg_pool``, ``avg_pool_transpose``, ``pool_scatter``,
+``pool_gather``, ``adaptive_max_pool`` (any nd).
+
+Window reductions loop over the kernel taps (a handful), each step a vectorised
+operation on a strided view of the whole padded batch; no copy of the windows.
+Scatters use ``np.bincount`` over flat indices (no ``np.add.at``).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from lucid_backend_numpy.kernels._im2col import col2im, columns, pad
+from lucid_backend_numpy.kernels._registry import kernel
+
+
+def _count(size, pad_, k, s, d, ceil_mode):
+    span = size + pad_[0] + pad_[1] - d * (k - 1) - 1
+    if not ceil_mode:
+        return span // s + 1
+    count = -(-span // s) + 1
+    return count - 1 if (count - 1) * s >= size + pad_[0] else count
+
+
+def _padded(x, kernel_size, stride, padding, dilation, ceil_mode, value):
+    """``x`` padded so that every (ceil-mode) window lies inside; the output counts."""
+    spatial = x.shape[2:]
+    count = tuple(_count(n, p, k, s, d, ceil_mode) for n, p, k, s, d in
+                  zip(spatial, padding, kernel_size, stride, dilation))
+    pads = tuple((lo, max(hi, (c - 1) * s + d * (k - 1) + 1 - lo - n)) for (lo, hi), c, s, d, k, n
+                 in zip(padding, count, stride, dilation, kernel_size, spatial))
+    return pad(x, pads, value), count
+
+
+def _tap_slices(tap, stride, dilation, count):
+    return (Ellipsis,) + tuple(slice(t * d, t * d + (c - 1) * s + 1, s)
+                               for t, d, c, s in zip(tap, dilation, count, stride))
+
+
+@kernel("max_pool", multi_output=True)
+def max_pool(x, *, kernel_size, stride, padding, dilation, ceil_mode):
+    fill = -np.inf if x.dtype.kind == "f" else np.iinfo(x.dtype).min
+    xp, count = _padded(x, kernel_size, stride, padding, dilation, ceil_mode, fill)
+    taps = list(itertools.product(*(range(k) for k in kernel_size)))
+    best = xp[_tap_slices(taps[0], stride, dilation, count)].copy()
+    arg = np.zeros(best.shape, dtype=np.int64)
+    for t, tap in enumerate(taps[1:], start=1):
+        cand = xp[_tap_slices(tap, stride, dilation, count)]
+        better = cand > best
+        if x.dtype.kind == "f":
+            better |= np.isnan(cand) & ~np.isnan(best)
+        np.copyto(best, cand, where=better)
+        arg[better] = t
+    # tap index -> flat index into the unpadded input plane
+    nd = len(kernel_size)
+    spatial = x.shape[2:]
+    tap_coords = np.array(taps, dtype=np.int64)  # (T, nd)
+    index = np.zeros(arg.shape, dtype=np.int64)
+    for i in range(nd):
+        shape = [1] * nd
+        shape[i] = count[i]
+        start = (np.arange(count[i]) * stride[i] - padding[i][0]).reshape(shape)
+        coord = start + tap_coords[arg, i] * dilation[i]
+        index += coord * math.prod(spatial[i + 1:])
+    return best, index
+
+
+@kernel("pool_scatter")
+def pool_scatter(g, indices, *, spatial):
+    n, c = g.shape[:2]
+    plane = math.prod(spatial)
+    base = (np.arange(n * c, dtype=np.int64) * plane).reshape((n, c) + (1,) * (g.ndim - 2))
+    flat = np.bincount((indices + base).reshape(-1), weights=g.reshape(-1),
+                       minlength=n * c * plane)
+    return flat.astype(g.dtype, copy=False).reshape((n, c) + tuple(spatial))
+
+
+@kernel("pool_gather")
+def pool_gather(x, indices):
+    n, c = x.shape[:2]
+    flat = x.reshape(n, c, -1)
+    return np.take_along_axis(flat, indices.reshape(n, c, -1), axis=2).reshape(indices.shape)
+
+
+def _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
+             divisor_override, dtype):
+    """The per-position divisor (PyTorch's rule), broadcastable to the output."""
+    if divisor_override is not None:
+        return np.asarray(divisor_override, dtype=dtype)
+    nd = len(spatial)
+    div = np.ones((), dtype=dtype)
+    for i, (n, k, s, (lo, hi), c) in enumerate(zip(spatial, kernel_size, stride, padding,
+                                                   count)):
+        start = np.arange(c) * s - lo
+        end = np.minimum(start + k, n + hi)
+        if not count_include_pad:
+            start, end = np.maximum(start, 0), np.minimum(end, n)
+        shape = [1] * nd
+        shape[i] = c
+        div = div * (end - start).astype(dtype).reshape(shape)
+    return div
+
+
+@kernel("avg_pool")
+def avg_pool(x, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
+             divisor_override):
+    ones = (1,) * len(kernel_size)
+    xp, count = _padded(x, kernel_size, stride, padding, ones, ceil_mode, 0)
+    taps = list(itertools.product(*(range(k) for k in kernel_size)))
+    total = xp[_tap_slices(taps[0], stride, ones, count)].copy()
+    for tap in taps[1:]:
+        total += xp[_tap_slices(tap, stride, ones, count)]
+    total /= _divisor(x.shape[2:], kernel_size, stride, padding, count, count_include_pad,
+                      divisor_override, x.dtype)
+    return total
+
+
+@kernel("avg_pool_transpose")
+def avg_pool_transpose(g, *, spatial, kernel_size, stride, padding, ceil_mode,
+                       count_include_pad, divisor_override):
+    ones = (1,) * len(kernel_size)
+    count = g.shape[2:]
+    g = g / _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
+                     divisor_override, g.dtype)
+    sizes = tuple(max(lo + n + hi, (c - 1) * s + k) for (lo, hi), n, c, s, k
+                  in zip(padding, spatial, count, stride, kernel_size))
+    out = np.zeros(g.shape[:2] + sizes, dtype=g.dtype)
+    for tap in itertools.product(*(range(k) for k in kernel_size)):
+        out[_tap_slices(tap, stride, ones, count)] += g
+    crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(padding, spatial))
+    return np.ascontiguousarray(out[(Ellipsis,) + crop])
+
+
+def adaptive_ranges(size: int, out: int):
+    """PyTorch's adaptive windows: ``[floor(i*size/out), ceil((i+1)*size/out))``."""
+    i = np.arange(out)
+    return (i * size) // out, -((-(i + 1) * size) // out)
+
+
+@kernel("adaptive_max_pool", multi_output=True)
+def adaptive_max_pool(x, *, output_size):
+    nd = len(output_size)
+    spatial = x.shape[2:]
+    # per dim: (out, kmax) input coordinates, short windows padded by repeating their end
+    coords = []
+    for n, o in zip(spatial, output_size):
+        start, end = adaptive_ranges(n, o)
+        kmax = int((end - start).max())
+        idx = start[:, None] + np.arange(kmax)[None, :]
+        coords.append(np.minimum(idx, (end - 1)[:, None]))
+    # gather (N, C, o1, k1, o2, k2, ...)
+    index = tuple(coords[i].reshape([1] * (2 * i) + list(coords[i].shape)
+                                    + [1] * (2 * (nd - i - 1))) for i in range(nd))
+    win = x[(slice(None), slice(None)) + index]
+    order = tuple(range(2, 2 + 2 * nd, 2)) + tuple(range(3, 3 + 2 * nd, 2))
+    win = win.transpose((0, 1) + order)
+    win = win.reshape(win.shape[:2 + nd] + (-1,))
+    arg = np.argmax(win, axis=-1)  # first maximum (NaN counts as maximum, like torch)
+    values = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
+    ks = [c.shape[1] for c in coords]
+    local = np.unravel_index(arg, ks)
+    flat = np.zeros(arg.shape, dtype=np.int64)
+    for i in range(nd):
+        shape = [1] * nd
+        shape[i] = output_size[i]
+        rows = np.arange(output_size[i]).reshape(shape)
+        flat += coords[i][rows, local[i]] * math.prod(spatial[i + 1:])
+    return values, flat
+
+
+@kernel("unfold")
+def unfold(x, *, kernel_size, dilation, padding, stride):
+    cols, _ = columns(pad(x, padding), kernel_size, stride, dilation)
+    n, c = x.shape[:2]
+    return cols.reshape(n, c * math.prod(kernel_size), -1)
+
+
+@kernel("fold")
+def fold(cols, *, output_size, kernel_size, dilation, padding, stride):
+    n = cols.shape[0]
+    taps = math.prod(kernel_size)
+    count = tuple(_count(s, p, k, st, d, False) for s, p, k, st, d
+                  in zip(output_size, padding, kernel_size, stride, dilation))
+    cols = cols.reshape((n, cols.shape[1] // taps) + tuple(kernel_size) + count)
+    sizes = tuple(max(lo + s + hi, (c - 1) * st + d * (k - 1) + 1) for (lo, hi), s, c, st, d, k
+                  in zip(padding, output_size, count, stride, dilation, kernel_size))
+    full = col2im(cols, sizes, stride, dilation)
+    crop = tuple(slice(lo, lo + s) for (lo, _), s in zip(padding, output_size))
+    return np.ascontiguousarray(full[(Ellipsis,) + crop])
