@@ -19,10 +19,16 @@ __all__ = ["Sampler", "SequentialSampler", "RandomSampler", "SubsetRandomSampler
 
 
 class Sampler:
-    """Base class: subclasses define ``__iter__`` (indices) and ``__len__``."""
+    """Base class: subclasses define ``__iter__`` (indices) and ``__len__``, or
+    ``epoch_indices()`` (one epoch as an int array, which :class:`BatchSampler` slices
+    without a Python loop per index) and ``__len__``."""
+
+    def epoch_indices(self) -> np.ndarray:
+        raise NotImplementedError(f"{type(self).__name__} defines neither __iter__ nor "
+                                  "epoch_indices")
 
     def __iter__(self) -> Iterator[int]:
-        raise NotImplementedError
+        return iter(self.epoch_indices().tolist())
 
     def __len__(self) -> int:
         raise NotImplementedError
@@ -34,8 +40,8 @@ class SequentialSampler(Sampler):
     def __init__(self, data_source) -> None:
         self.data_source = data_source
 
-    def __iter__(self):
-        return iter(range(len(self.data_source)))
+    def epoch_indices(self) -> np.ndarray:
+        return np.arange(len(self.data_source))
 
     def __len__(self) -> int:
         return len(self.data_source)
@@ -59,14 +65,14 @@ class RandomSampler(Sampler):
     def num_samples(self) -> int:
         return len(self.data_source) if self._num_samples is None else self._num_samples
 
-    def __iter__(self):
+    def epoch_indices(self) -> np.ndarray:
         n = len(self.data_source)
         if self.replacement:
-            return iter(self.generator.integers(0, n, size=self.num_samples).tolist())
+            return self.generator.integers(0, n, size=self.num_samples)
         k = self.num_samples
         order = np.concatenate([self.generator.permutation(n) for _ in range(-(-k // n))]) \
             if n else np.empty(0, np.int64)
-        return iter(order[:k].tolist())
+        return order[:k]
 
     def __len__(self) -> int:
         return self.num_samples
@@ -79,8 +85,8 @@ class SubsetRandomSampler(Sampler):
         self.indices = np.asarray(indices, dtype=np.int64).reshape(-1)
         self.generator = make_rng(generator)
 
-    def __iter__(self):
-        return iter(self.indices[self.generator.permutation(len(self.indices))].tolist())
+    def epoch_indices(self) -> np.ndarray:
+        return self.indices[self.generator.permutation(len(self.indices))]
 
     def __len__(self) -> int:
         return len(self.indices)
@@ -101,11 +107,10 @@ class WeightedRandomSampler(Sampler):
         self.weights, self.num_samples, self.replacement = w, int(num_samples), replacement
         self.generator = make_rng(generator)
 
-    def __iter__(self):
+    def epoch_indices(self) -> np.ndarray:
         p = self.weights / self.weights.sum()
-        draws = self.generator.choice(len(p), size=self.num_samples,
-                                      replace=self.replacement, p=p)
-        return iter(draws.tolist())
+        return self.generator.choice(len(p), size=self.num_samples,
+                                     replace=self.replacement, p=p)
 
     def __len__(self) -> int:
         return self.num_samples
@@ -122,6 +127,18 @@ class BatchSampler(Sampler):
         self.sampler, self.batch_size, self.drop_last = sampler, batch_size, bool(drop_last)
 
     def __iter__(self):
+        epoch = getattr(self.sampler, "epoch_indices", None)
+        if epoch is not None:
+            try:
+                order = np.asarray(epoch())
+            except NotImplementedError:
+                order = None
+            if order is not None:
+                stop = len(order) - len(order) % self.batch_size if self.drop_last \
+                    else len(order)
+                for start in range(0, stop, self.batch_size):
+                    yield order[start:start + self.batch_size].tolist()
+                return
         batch: list[int] = []
         for index in self.sampler:
             batch.append(index)
