@@ -318,3 +318,41 @@ def test_index_put_methods():
     y = x.index_put((lucid.tensor([1]),), lucid.tensor([5.0]))
     np.testing.assert_array_equal(y.numpy(), [2, 5, 1])
     np.testing.assert_array_equal(x.numpy(), [2, 0, 1])
+
+
+def _hessian_vector_check(f, shape, seed=0):
+    """``H v`` of ``L(x) = sum(w * f(x)^3)`` by double backward equals finite differences
+    of the first gradient."""
+    rng = np.random.default_rng(seed)
+    a = rng.standard_normal(shape)
+    v = rng.standard_normal(shape)
+    out_shape = f(lucid.tensor(a, dtype=lucid.float64)).shape
+    w = lucid.tensor(rng.standard_normal(out_shape), dtype=lucid.float64)
+
+    def gradient(values, create_graph=False):
+        x = lucid.tensor(values, dtype=lucid.float64, requires_grad=True)
+        (g,) = lucid.grad([(w * f(x) ** 3).sum()], [x], create_graph=create_graph)
+        return x, g
+
+    x, g = gradient(a, create_graph=True)
+    (hv,) = lucid.grad([(g * lucid.tensor(v, dtype=lucid.float64)).sum()], [x])
+    eps = 1e-6
+    numeric = (gradient(a + eps * v)[1].numpy() - gradient(a - eps * v)[1].numpy()) / (2 * eps)
+    np.testing.assert_allclose(hv.numpy(), numeric, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("name,f,shape", [
+    ("getitem-advanced", lambda x: x[[0, 2, 2], 1:], (3, 4)),
+    ("getitem-mask", lambda x: x[lucid.tensor([True, False, True])], (3, 2)),
+    ("setitem", lambda x: lucid.index_put(x * 2, (slice(None), [0, 2]), x[:, 1:2] * x[:, 3:]),
+     (2, 4)),
+    ("gather", lambda x: x.gather(1, lucid.tensor([[0, 0, 3], [2, 1, 1]])), (2, 4)),
+    ("scatter-add", lambda x: lucid.scatter_add(x, 1, lucid.tensor([[0, 0]]), x[:, :2] * 3),
+     (1, 3)),
+    ("scatter", lambda x: lucid.scatter(x, 0, lucid.tensor([[1, 0]]), x[:1] * x[1:]), (2, 2)),
+    ("pad-reflect", lambda x: lucid.pad(x, ((1, 2), (2, 1)), mode="reflect"), (3, 3)),
+    ("split", lambda x: x.split([1, 2], dim=1)[1] * x.split([2, 1], dim=1)[0], (2, 3)),
+    ("roll-tril", lambda x: lucid.tril(lucid.roll(x, 1, 0)), (3, 3)),
+])
+def test_second_derivatives(name, f, shape):
+    _hessian_vector_check(f, shape)
