@@ -19,3 +19,8 @@ class DeviceMismatchError(LucidError, RuntimeError):
 
 class BackendError(LucidError, RuntimeError):
     """A backend is missing, cannot serve a device, or failed to load."""
+
+
+class LinAlgError(LucidError, ValueError):
+    """A linear-algebra failure (singular matrix, not positive-definite, no convergence);
+    the message names the op."""

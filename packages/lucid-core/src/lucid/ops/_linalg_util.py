@@ -19,8 +19,10 @@ from lucid.tensor import Tensor
 
 
 @functools.lru_cache(maxsize=256)
-def _host_eye(rows: int, cols: int, offset: int) -> np.ndarray:
-    return np.eye(rows, cols, offset)
+def _host_eye(rows: int, cols: int, offset: int = 0) -> np.ndarray:
+    out = np.eye(rows, cols, offset)
+    out.setflags(write=False)  # cached and shared: never written
+    return out
 
 
 @functools.lru_cache(maxsize=256)
@@ -28,6 +30,7 @@ def _host_tril(n: int, offset: int, diag: float) -> np.ndarray:
     mask = np.tril(np.ones((n, n)), offset)
     if offset >= 0:
         mask[np.arange(n), np.arange(n)] = diag
+    mask.setflags(write=False)
     return mask
 
 
