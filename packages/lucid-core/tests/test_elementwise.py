@@ -274,3 +274,20 @@ def test_where_forms():
     assert lucid.where([True, False], 1.0, 2.0).tolist() == [1, 2]
     (idx,) = lucid.where(lucid.tensor([0, 3, 0, 4]) > 0)
     assert idx.tolist() == [1, 3]
+
+
+def test_logaddexp_hypot_lerp_clamp_min_max():
+    a = lucid.tensor([1000.0, -2.0, -math.inf], dtype=lucid.float64)
+    b = lucid.tensor([1000.0, 3.0, -math.inf], dtype=lucid.float64)
+    np.testing.assert_allclose(lucid.logaddexp(a, b).numpy(),
+                               [1000 + math.log(2), math.log(math.exp(-2) + math.exp(3)),
+                                -math.inf])
+    assert lucid.hypot(lucid.tensor([3.0]), 4.0).tolist() == [5.0]
+    start, end = lucid.tensor([0.0, 10.0]), lucid.tensor([10.0, 20.0])
+    assert lucid.lerp(start, end, 0.25).tolist() == [2.5, 12.5]
+    assert start.lerp(end, lucid.tensor([0.0, 1.0])).tolist() == [0.0, 20.0]
+    start.lerp_(end, 0.5)
+    assert start.tolist() == [5.0, 15.0]
+    assert lucid.clamp_min(start, 6.0).tolist() == [6.0, 15.0]
+    assert start.clamp_max(6.0).tolist() == [5.0, 6.0]
+    np.testing.assert_allclose(round(lucid.tensor([2.5, 1.26]), 1).numpy(), [2.5, 1.3])

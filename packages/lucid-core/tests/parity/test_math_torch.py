@@ -159,3 +159,16 @@ def test_linspace_logspace_eye_match_torch():
     np.testing.assert_allclose(lucid.logspace(-2, 2, 5).numpy(),
                                torch.logspace(-2, 2, 5).numpy(), rtol=1e-6)
     np.testing.assert_array_equal(lucid.eye(3, 2).numpy(), torch.eye(3, 2).numpy())
+
+
+def test_logaddexp_hypot_match_torch():
+    b = RNG.standard_normal(X.shape)
+    for lf, tf in ((lucid.logaddexp, torch.logaddexp), (lucid.hypot, torch.hypot)):
+        x, t = _both(X)
+        y, u = _both(b)
+        out, want = lf(x, y), tf(t, u)
+        np.testing.assert_allclose(out.detach().numpy(), want.detach().numpy(), rtol=1e-12)
+        out.sum().backward()
+        want.sum().backward()
+        np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=1e-12)
+        np.testing.assert_allclose(y.grad.numpy(), u.grad.numpy(), rtol=1e-12)

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from lucid.dtypes import Bool, result_type
+from lucid.dtypes import Bool, default_float, result_type
 from lucid.errors import ShapeError
 from lucid.ops.arithmetic import Binary, as_tensor_pair, broadcast_shapes
 from lucid.ops.creation import full, zeros_like
@@ -20,6 +20,7 @@ from lucid.tensor import Tensor, tensor_method
 __all__ = [
     "floor", "ceil", "round", "trunc", "fix", "clip", "clamp", "maximum", "minimum",
     "masked_fill", "isnan", "isinf", "isfinite", "nan_to_num", "isposinf", "isneginf",
+    "clamp_min", "clamp_max", "logaddexp", "hypot", "lerp",
 ]
 
 
@@ -195,6 +196,18 @@ def clip(x, min=None, max=None, *, a_min=None, a_max=None) -> Tensor:  # noqa: A
 clamp = clip
 
 
+@tensor_method("clamp_min")
+def clamp_min(x, min) -> Tensor:  # noqa: A002
+    """``clamp(x, min=min)``."""
+    return clip(x, min, None)
+
+
+@tensor_method("clamp_max")
+def clamp_max(x, max) -> Tensor:  # noqa: A002
+    """``clamp(x, max=max)``."""
+    return clip(x, None, max)
+
+
 def _clip_tensors(x: Tensor, low, high) -> Tensor:
     out = x
     if low is not None:
@@ -286,3 +299,38 @@ def nan_to_num(x, nan: float = 0.0, posinf: float | None = None,
     return apply("nan_to_num", x, nan=float(nan),
                  posinf=None if posinf is None else float(posinf),
                  neginf=None if neginf is None else float(neginf))
+
+
+@tensor_method("logaddexp")
+def logaddexp(x, y) -> Tensor:
+    """``log(e^x + e^y)`` without overflow: ``max(x, y) + log1p(e^-|x - y|)``."""
+    from lucid.ops.elementwise import exp, log1p
+
+    x, y = as_tensor_pair(x, y)
+    if not x.dtype.is_floating_point:
+        x, y = x.astype(default_float), y.astype(default_float)
+    m = maximum(x, y)
+    diff = where(isnan(x - y), 0.0, -_abs(x - y))  # inf - inf: both infinite, equal
+    return m + log1p(exp(diff))
+
+
+@tensor_method("hypot")
+def hypot(x, y) -> Tensor:
+    """``sqrt(x^2 + y^2)`` elementwise."""
+    from lucid.ops.elementwise import sqrt
+
+    x, y = as_tensor_pair(x, y)
+    return sqrt(x * x + y * y)
+
+
+@tensor_method("lerp")
+def lerp(start, end, weight) -> Tensor:
+    """Linear interpolation ``start + weight * (end - start)`` (``weight`` a number or a
+    tensor)."""
+    return start + weight * (end - start)
+
+
+def _abs(x: Tensor) -> Tensor:
+    from lucid.ops.elementwise import abs as absolute
+
+    return absolute(x)

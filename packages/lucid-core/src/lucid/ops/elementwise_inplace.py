@@ -32,7 +32,8 @@ _INPLACE = {
     "tanh_": _t.tanh, "sinh_": _t.sinh, "cosh_": _t.cosh, "floor_": _c.floor,
     "ceil_": _c.ceil, "round_": _c.round, "trunc_": _c.trunc, "clamp_": _c.clip,
     "clip_": _c.clip, "maximum_": _c.maximum, "minimum_": _c.minimum,
-    "masked_fill_": _c.masked_fill, "nan_to_num_": _c.nan_to_num,
+    "masked_fill_": _c.masked_fill, "nan_to_num_": _c.nan_to_num, "lerp_": _c.lerp,
+    "clamp_min_": _c.clamp_min, "clamp_max_": _c.clamp_max,
 }
 for _name, _fn in _INPLACE.items():
     setattr(Tensor, _name, _inplace(_fn, _name))
@@ -63,6 +64,7 @@ def copy_(self: Tensor, src) -> Tensor:
     return self._assign(out)
 
 
+Tensor.__round__ = lambda self, ndigits=None: _c.round(self, ndigits or 0)
 Tensor.fill_ = fill_
 Tensor.zero_ = zero_
 Tensor.copy_ = copy_

@@ -126,3 +126,8 @@ case("isfinite", _specials, lambda x: np.array([v == v and builtins.abs(v) != ma
 case("where", lambda rng: [rng.standard_normal((3, 4)), rng.integers(0, 2, (4,)).astype(bool)],
      lambda x, m: np.where(m, -1.5, x), name="masked_fill",
      call=lambda x, m: lucid.masked_fill(x, m, -1.5))
+case("log1p", lambda rng: [rng.standard_normal((3, 4)) * 3, rng.standard_normal((4,)) * 3],
+     np.vectorize(lambda a, b: math.log(math.exp(a) + math.exp(b)), otypes=[np.float64]),
+     call=lucid.logaddexp, name="logaddexp")
+case("sqrt", lambda rng: [rng.standard_normal((3, 4)), rng.standard_normal((3, 4))],
+     np.vectorize(math.hypot, otypes=[np.float64]), call=lucid.hypot, name="hypot")
