@@ -336,3 +336,11 @@ def test_transpose_both_spellings():
     np.testing.assert_array_equal(lucid.transpose(x, 0, 2).numpy(), a.swapaxes(0, 2))
     np.testing.assert_array_equal(lucid.transpose(x, dim0=-1, dim1=1).numpy(), a.swapaxes(2, 1))
     np.testing.assert_array_equal(x.transpose(0, 1).numpy(), a.swapaxes(0, 1))
+
+
+def test_t():
+    x, a = _t((2, 3))
+    np.testing.assert_array_equal(x.t().numpy(), a.T)
+    np.testing.assert_array_equal(lucid.t(x[0]).numpy(), a[0])
+    with pytest.raises(lucid.ShapeError, match="t: "):
+        lucid.ones(1, 2, 3).t()

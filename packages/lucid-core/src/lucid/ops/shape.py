@@ -20,7 +20,7 @@ from lucid.tensor import Tensor, tensor_method
 __all__ = [
     "reshape", "permute", "transpose", "swapaxes", "broadcast_to", "expand", "expand_as",
     "reshape_as", "squeeze", "unsqueeze", "expand_dims", "ravel", "flatten", "unflatten",
-    "movedim", "moveaxis", "swapdims", "contiguous",
+    "movedim", "moveaxis", "swapdims", "contiguous", "t",
 ]
 
 
@@ -125,6 +125,14 @@ def swapaxes(x: Tensor, dim0: int, dim1: int) -> Tensor:
     d0, d1 = dim0 % max(x.ndim, 1), dim1 % max(x.ndim, 1)
     axes[d0], axes[d1] = axes[d1], axes[d0]
     return permute(x, tuple(axes))
+
+
+@tensor_method("t")
+def t(x: Tensor) -> Tensor:
+    """PyTorch's ``t``: a 2-d tensor transposed; 0-d and 1-d tensors as they are."""
+    if x.ndim > 2:
+        raise ShapeError(f"t: expects a tensor of at most 2 dims, got shape {x.shape}")
+    return permute(x, (1, 0)) if x.ndim == 2 else x
 
 
 Tensor.T = property(lambda self: transpose(self))
