@@ -161,9 +161,11 @@ def round(x, decimals: int = 0) -> Tensor:  # noqa: A001 - the NumPy/PyTorch nam
 
 
 def _bound_value(b):
-    if isinstance(b, Tensor) and b.ndim == 0 and not b.requires_grad:
-        return b.item()
-    return b
+    """A clamp bound as a Python number where possible (0-d tensors without grad, NumPy
+    scalars), else the tensor itself."""
+    if isinstance(b, Tensor):
+        return b.item() if b.ndim == 0 and not b.requires_grad else b
+    return b.item() if hasattr(b, "item") else b
 
 
 @tensor_method("clip", "clamp")
@@ -187,9 +189,9 @@ def clip(x, min=None, max=None, *, a_min=None, a_max=None) -> Tensor:  # noqa: A
     dtype = result_type(x, *[b for b in (low, high) if b is not None])
     if dtype != x.dtype:
         x = x.astype(dtype)
-    if not dtype.is_floating_point:
-        low = None if low is None else int(low)
-        high = None if high is None else int(high)
+    cast = float if dtype.is_floating_point else int  # plain Python params for kernels
+    low = None if low is None else cast(low)
+    high = None if high is None else cast(high)
     return apply("clip", x, low=low, high=high)
 
 

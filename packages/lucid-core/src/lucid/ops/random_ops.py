@@ -170,14 +170,14 @@ def normal(mean=0.0, std=1.0, size=None, *, dtype=None, device="cpu", requires_g
     std = _as_scalar(std if scale is None else scale)
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         ref = mean if isinstance(mean, Tensor) else std
-        with_grad = (mean.detach() if isinstance(mean, Tensor) else mean)
-        spread = (std.detach() if isinstance(std, Tensor) else std)
-        shape = (with_grad + spread * 0).shape if size is None else _size(size, "normal")
+        m = mean.detach() if isinstance(mean, Tensor) else mean
+        s = std.detach() if isinstance(std, Tensor) else std
+        shape = (m + s * 0).shape if size is None else _size(size, "normal")
         dtype = to_dtype(dtype) or (ref.dtype if ref.dtype.is_floating_point else
                                     default_float)
         noise = apply("normal", shape=shape, mean=0.0, std=1.0, dtype=dtype,
                       device=ref.device)
-        return _finish((with_grad + spread * noise).astype(dtype), requires_grad)
+        return _finish((m + s * noise).astype(dtype), requires_grad)
     out = apply("normal", shape=_size(size, "normal"), mean=float(mean), std=float(std),
                 dtype=_float_dtype(dtype, "normal"), device=device)
     return _finish(out, requires_grad)
