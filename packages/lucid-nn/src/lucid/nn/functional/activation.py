@@ -154,8 +154,14 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
 def glu(input: Tensor, dim: int = -1) -> Tensor:
     """``a * sigmoid(b)`` where ``a, b`` are the two halves of ``input`` along ``dim``."""
-    a, b = lucid.split(input, input.shape[dim] // 2, axis=dim)
+    a, b = lucid.chunk(input, 2, dim)
     return a * lucid.sigmoid(b)
+
+
+def _has_kernel(x: Tensor, op: str) -> bool:
+    """True when core has ``op`` and the backend serving ``x`` computes it (otherwise the
+    composition ``x - logsumexp(x)`` is used)."""
+    return hasattr(lucid, op) and op in x._backend.kernels
 
 
 def _softmax_dim(dim, ndim: int) -> int:
@@ -170,9 +176,8 @@ def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     if dtype is not None:
         input = input.astype(dtype)
     dim = _softmax_dim(dim, input.ndim)
-    core = getattr(lucid, "softmax", None)
-    if core is not None:
-        return core(input, dim)
+    if _has_kernel(input, "softmax"):
+        return lucid.softmax(input, dim)
     return lucid.exp(input - lucid.logsumexp(input, axis=dim, keepdims=True))
 
 
@@ -188,7 +193,6 @@ def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
     if dtype is not None:
         input = input.astype(dtype)
     dim = _softmax_dim(dim, input.ndim)
-    core = getattr(lucid, "log_softmax", None)
-    if core is not None:
-        return core(input, dim)
+    if _has_kernel(input, "log_softmax"):
+        return lucid.log_softmax(input, dim)
     return input - lucid.logsumexp(input, axis=dim, keepdims=True)
