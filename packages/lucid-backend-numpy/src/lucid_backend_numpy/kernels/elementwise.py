@@ -14,7 +14,7 @@ except ImportError:  # pragma: no cover - scipy is optional
     _erf_scalar = np.frompyfunc(math.erf, 1, 1)
 
     def _erf(x):
-        return _erf_scalar(x).astype(x.dtype)
+        return np.asarray(_erf_scalar(x), dtype=x.dtype)
 
 
 def _quiet(ufunc):
