@@ -118,5 +118,37 @@ def pad(x: Tensor, pad_width, mode: str = "constant", constant_values=0, **kwarg
         if n == 0:
             raise ShapeError(f"pad: cannot pad an empty axis {axis} (shape {x.shape}) in mode "
                              f"{mode!r}")
-        x = getitem(x, (slice(None),) * axis + (_positions(n, b, a, mode),))
+        x = _pad_axis(x, axis, b, a, mode)
     return x
+
+
+def _pad_axis(x: Tensor, axis: int, before: int, after: int, mode: str) -> Tensor:
+    """One axis padded: the frame pieces are slices of ``x`` (views, and a cheap gradient)
+    joined by one ``concatenate``; widths beyond one reflection read computed positions."""
+    n = x.shape[axis]
+    lead = (slice(None),) * axis
+    limit = {"reflect": n - 1, "symmetric": n, "wrap": n, "edge": max(before, after)}[mode]
+    if before > limit or after > limit or (mode == "reflect" and n == 1):
+        return getitem(x, lead + (_positions(n, before, after, mode),))
+
+    def piece(start, stop, step, count):
+        if not count:
+            return None
+        if mode == "edge":
+            one = getitem(x, lead + (slice(start, start + 1),))
+            shape = list(one.shape)
+            shape[axis] = count
+            return one.broadcast_to(tuple(shape))
+        return getitem(x, lead + (slice(start, None if stop < 0 else stop, step),))
+
+    if mode == "reflect":  # positions before..1 and n-2..n-1-after
+        parts = [piece(before, 0, -1, before), x, piece(n - 2, n - 2 - after, -1, after)]
+    elif mode == "symmetric":  # positions before-1..0 and n-1..n-after
+        parts = [piece(before - 1, -1, -1, before), x, piece(n - 1, n - 1 - after, -1, after)]
+    elif mode == "wrap":  # positions n-before..n-1 and 0..after-1
+        parts = [piece(n - before, n, 1, before), x, piece(0, after, 1, after)]
+    else:  # edge
+        parts = [piece(0, 0, 1, before), x, piece(n - 1, 0, 1, after)]
+    from lucid.ops.shape_join import concatenate
+
+    return concatenate([p for p in parts if p is not None], axis=axis)
