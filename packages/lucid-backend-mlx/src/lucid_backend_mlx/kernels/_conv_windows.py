@@ -79,7 +79,7 @@ def weight_grad(x, g, kernel_size, stride, padding, dilation, groups):
     return dw.reshape([o, c // groups] + list(kernel_size))
 
 
-def _spread(slab, offset, stride, dilation, padded):
+def spread(slab, offset, stride, dilation, padded):
     """Place ``slab[..., l]`` at ``l*s + offset*d`` inside zeros of size ``padded``."""
     for axis, (k, s, d, size) in enumerate(zip(offset, stride, dilation, padded), start=2):
         length = slab.shape[axis]
@@ -108,6 +108,6 @@ def transpose(g, w, output_size, stride, padding, dilation, groups):
     padded = [s + lo + hi for s, (lo, hi) in zip(output_size, padding)]
     total = None
     for i, k in enumerate(_offsets(kernel_size)):
-        part = _spread(dcols[:, :, i], k, stride, dilation, padded)
+        part = spread(dcols[:, :, i], k, stride, dilation, padded)
         total = part if total is None else total + part
     return pad_crop(total, [(-lo, -hi) for lo, hi in padding])

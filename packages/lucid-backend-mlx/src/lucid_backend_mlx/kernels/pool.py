@@ -1,0 +1,221 @@
+"""Pooling kernels: ``max_pool``, ``avg_pool``, ``avg_pool_transpose``, ``pool_scatter``,
+``pool_gather``, ``adaptive_max_pool``, and ``unfold``/``fold`` (any nd, channels-first).
+
+Window reductions loop over the kernel taps (a handful); each step is one MLX op on a
+strided slice of the whole padded batch. Max pooling keeps, per output position, the
+first tap holding the maximum (NaN counts as the maximum) and returns it as a flat index
+into the unpadded input plane, which ``pool_scatter``/``pool_gather`` use for the
+gradient. Transposes (``avg_pool_transpose``, ``fold``) add each tap's slab back into
+a zero plane with ``.at[...].add``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import mlx.core as mx
+import numpy as np
+
+from lucid_backend_mlx.kernels import _conv_windows
+from lucid_backend_mlx.kernels._registry import kernel
+
+
+def _is_float(x) -> bool:
+    return mx.issubdtype(x.dtype, mx.inexact)
+
+
+def _count(size, pad_, k, s, d, ceil_mode):
+    span = size + pad_[0] + pad_[1] - d * (k - 1) - 1
+    if not ceil_mode:
+        return span // s + 1
+    count = -(-span // s) + 1
+    return count - 1 if (count - 1) * s >= size + pad_[0] else count
+
+
+def _padded(x, kernel_size, stride, padding, dilation, ceil_mode, value):
+    """``x`` padded so that every (ceil-mode) window lies inside; the output counts."""
+    spatial = x.shape[2:]
+    count = tuple(_count(n, p, k, s, d, ceil_mode) for n, p, k, s, d in
+                  zip(spatial, padding, kernel_size, stride, dilation))
+    pads = [(lo, max(hi, (c - 1) * s + d * (k - 1) + 1 - lo - n)) for (lo, hi), c, s, d, k, n
+            in zip(padding, count, stride, dilation, kernel_size, spatial)]
+    if any(p != (0, 0) for p in pads):
+        x = mx.pad(x, [(0, 0), (0, 0)] + pads, constant_values=value)
+    return x, count
+
+
+def _taps(kernel_size):
+    return list(itertools.product(*(range(k) for k in kernel_size)))
+
+
+def _tap_slices(tap, stride, dilation, count):
+    return (Ellipsis,) + tuple(slice(t * d, t * d + (c - 1) * s + 1, s)
+                               for t, d, c, s in zip(tap, dilation, count, stride))
+
+
+def _lowest(dtype):
+    if mx.issubdtype(dtype, mx.inexact):
+        return -float("inf")
+    if dtype == mx.bool_:
+        return False
+    return int(np.iinfo(np.dtype(str(dtype).split(".")[-1])).min)
+
+
+@kernel("max_pool")
+def max_pool(x, *, kernel_size, stride, padding, dilation, ceil_mode):
+    xp, count = _padded(x, kernel_size, stride, padding, dilation, ceil_mode,
+                        _lowest(x.dtype))
+    taps = _taps(kernel_size)
+    best = xp[_tap_slices(taps[0], stride, dilation, count)]
+    arg = mx.zeros(best.shape, dtype=mx.int64)
+    for t, tap in enumerate(taps[1:], start=1):
+        cand = xp[_tap_slices(tap, stride, dilation, count)]
+        better = cand > best
+        if _is_float(x):
+            better = better | (mx.isnan(cand) & ~mx.isnan(best))
+        best = mx.where(better, cand, best)
+        arg = mx.where(better, t, arg)
+    # tap number -> flat index into the unpadded input plane
+    nd = len(kernel_size)
+    spatial = x.shape[2:]
+    tap_coords = mx.array(taps, dtype=mx.int64)  # (T, nd)
+    index = mx.zeros(arg.shape, dtype=mx.int64)
+    for i in range(nd):
+        shape = [1] * nd
+        shape[i] = count[i]
+        start = (mx.arange(count[i], dtype=mx.int64) * stride[i] - padding[i][0]).reshape(shape)
+        coord = start + mx.take(tap_coords[:, i], arg) * dilation[i]
+        index = index + coord * math.prod(spatial[i + 1:])
+    return best, index
+
+
+@kernel("pool_scatter")
+def pool_scatter(g, indices, *, spatial):
+    """``x[n, c, indices[n, c, l]] += g[n, c, l]`` into zeros (repeats accumulate)."""
+    n, c = g.shape[:2]
+    plane = math.prod(spatial)
+    base = (mx.arange(n * c, dtype=mx.int64) * plane).reshape((n, c) + (1,) * (g.ndim - 2))
+    flat = mx.zeros((n * c * plane,), dtype=g.dtype)
+    flat = flat.at[(indices + base).reshape(-1)].add(g.reshape(-1))
+    return flat.reshape((n, c) + tuple(spatial))
+
+
+@kernel("pool_gather")
+def pool_gather(x, indices):
+    n, c = x.shape[:2]
+    flat = x.reshape(n, c, -1)
+    return mx.take_along_axis(flat, indices.reshape(n, c, -1), axis=2).reshape(indices.shape)
+
+
+def _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
+             divisor_override, dtype):
+    """The per-position divisor (PyTorch's rule), broadcastable to the output."""
+    if divisor_override is not None:
+        return mx.array(divisor_override, dtype=dtype)
+    nd = len(spatial)
+    div = mx.ones((), dtype=dtype)
+    for i, (n, k, s, (lo, hi), c) in enumerate(zip(spatial, kernel_size, stride, padding,
+                                                   count)):
+        start = mx.arange(c) * s - lo
+        end = mx.minimum(start + k, n + hi)
+        if not count_include_pad:
+            start, end = mx.maximum(start, 0), mx.minimum(end, n)
+        shape = [1] * nd
+        shape[i] = c
+        div = div * (end - start).astype(dtype).reshape(shape)
+    return div
+
+
+@kernel("avg_pool")
+def avg_pool(x, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
+             divisor_override):
+    ones = (1,) * len(kernel_size)
+    xp, count = _padded(x, kernel_size, stride, padding, ones, ceil_mode, 0)
+    taps = _taps(kernel_size)
+    total = xp[_tap_slices(taps[0], stride, ones, count)]
+    for tap in taps[1:]:
+        total = total + xp[_tap_slices(tap, stride, ones, count)]
+    return total / _divisor(x.shape[2:], kernel_size, stride, padding, count,
+                            count_include_pad, divisor_override, x.dtype)
+
+
+@kernel("avg_pool_transpose")
+def avg_pool_transpose(g, *, spatial, kernel_size, stride, padding, ceil_mode,
+                       count_include_pad, divisor_override):
+    ones = (1,) * len(kernel_size)
+    count = g.shape[2:]
+    g = g / _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
+                     divisor_override, g.dtype)
+    sizes = tuple(max(lo + n + hi, (c - 1) * s + k) for (lo, hi), n, c, s, k
+                  in zip(padding, spatial, count, stride, kernel_size))
+    out = mx.zeros(g.shape[:2] + sizes, dtype=g.dtype)
+    for tap in _taps(kernel_size):
+        out = out.at[_tap_slices(tap, stride, ones, count)].add(g)
+    crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(padding, spatial))
+    return out[(Ellipsis,) + crop]
+
+
+def _adaptive_coords(size: int, out: int):
+    """PyTorch's adaptive windows ``[floor(i*size/out), ceil((i+1)*size/out))`` as an
+    ``(out, kmax)`` table of input coordinates (short windows repeat their last one).
+    Shape arithmetic only: built on the host from the static sizes."""
+    i = np.arange(out)
+    start, end = (i * size) // out, -((-(i + 1) * size) // out)
+    kmax = int((end - start).max())
+    return np.minimum(start[:, None] + np.arange(kmax)[None, :], (end - 1)[:, None])
+
+
+@kernel("adaptive_max_pool")
+def adaptive_max_pool(x, *, output_size):
+    nd = len(output_size)
+    spatial = x.shape[2:]
+    coords = [_adaptive_coords(n, o) for n, o in zip(spatial, output_size)]
+    index = tuple(mx.array(coords[i].reshape([1] * (2 * i) + list(coords[i].shape)
+                                             + [1] * (2 * (nd - i - 1))))
+                  for i in range(nd))
+    win = x[(slice(None), slice(None)) + index]  # (N, C, o1, k1, o2, k2, ...)
+    order = tuple(range(2, 2 + 2 * nd, 2)) + tuple(range(3, 3 + 2 * nd, 2))
+    win = mx.transpose(win, (0, 1) + order)
+    win = win.reshape(win.shape[:2 + nd] + (-1,))
+    arg = mx.argmax(win, axis=-1)  # the first maximum; the first NaN if any
+    values = mx.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
+    ks = [c.shape[1] for c in coords]
+    flat = mx.zeros(arg.shape, dtype=mx.int64)
+    arg = arg.astype(mx.int64)
+    for i in range(nd):
+        local = (arg // math.prod(ks[i + 1:])) % ks[i]
+        shape = [1] * nd
+        shape[i] = output_size[i]
+        rows = mx.arange(output_size[i]).reshape(shape)
+        table = mx.array(coords[i], dtype=mx.int64)
+        flat = flat + table[rows, local] * math.prod(spatial[i + 1:])
+    return values, flat
+
+
+@kernel("unfold")
+def unfold(x, *, kernel_size, dilation, padding, stride):
+    xp = _conv_windows.pad_crop(x, padding)
+    count = [(n - d * (k - 1) - 1) // s + 1
+             for n, k, s, d in zip(xp.shape[2:], kernel_size, stride, dilation)]
+    cols = _conv_windows.windows(xp, kernel_size, stride, dilation, count)
+    n, c = x.shape[:2]
+    return cols.reshape(n, c * math.prod(kernel_size), -1)
+
+
+@kernel("fold")
+def fold(cols, *, output_size, kernel_size, dilation, padding, stride):
+    n = cols.shape[0]
+    taps = math.prod(kernel_size)
+    channels = cols.shape[1] // taps
+    count = [_count(s, p, k, st, d, False) for s, p, k, st, d
+             in zip(output_size, padding, kernel_size, stride, dilation)]
+    slabs = cols.reshape([n, channels, taps] + count)
+    sizes = [max(lo + s + hi, (c - 1) * st + d * (k - 1) + 1) for (lo, hi), s, c, st, d, k
+             in zip(padding, output_size, count, stride, dilation, kernel_size)]
+    total = None
+    for i, tap in enumerate(_taps(kernel_size)):
+        part = _conv_windows.spread(slabs[:, :, i], tap, stride, dilation, sizes)
+        total = part if total is None else total + part
+    crop = tuple(slice(lo, lo + s) for (lo, _), s in zip(padding, output_size))
+    return total[(Ellipsis,) + crop]
