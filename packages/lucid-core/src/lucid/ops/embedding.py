@@ -1,0 +1,78 @@
+"""``embedding``: row lookup ``y[..., :] = W[idx[...], :]``.
+
+VJP: ``dW = embedding_backward(dy, idx)``, the rows of ``dy`` summed into a zero
+``W``-shaped array at ``idx`` (row ``padding_idx`` gets no gradient). The two are
+adjoint: ``embedding_backward``'s VJP is a lookup of the incoming gradient with the
+``padding_idx`` rows zeroed.
+"""
+
+from __future__ import annotations
+
+from lucid.dtypes import Int32, Int64
+from lucid.errors import DTypeError, ShapeError
+from lucid.ops.registry import Op, apply, register
+
+__all__ = ["embedding"]
+
+
+def _check_indices(op, indices):
+    if indices.dtype not in (Int64, Int32):
+        raise DTypeError(f"{op}: indices must be int64 or int32, got {indices.dtype}")
+
+
+@register
+class Embedding(Op):
+    """``y = W[idx]`` (with ``zero_padding``, rows where ``idx == padding_idx`` are 0);
+    ``dW = embedding_backward(dy, idx)``."""
+
+    name = "embedding"
+
+    def check(self, indices, weight, *, padding_idx, zero_padding):
+        _check_indices("embedding", indices)
+        if weight.ndim != 2:
+            raise ShapeError(f"embedding: weight must be 2-D (num_embeddings, dim), got "
+                             f"shape {weight.shape}")
+
+    def vjp(self, node, g):
+        indices, weight = node.inputs
+        return None, apply("embedding_backward", g, indices, num_weights=weight.shape[0],
+                           padding_idx=node.params["padding_idx"])
+
+
+@register
+class EmbeddingBackward(Op):
+    """``dW[r] = sum_{i: idx_i = r} g_i`` (``dW[padding_idx] = 0``);
+    ``dg = embedding(idx, H)`` with padding rows zeroed."""
+
+    name = "embedding_backward"
+
+    def check(self, g, indices, *, num_weights, padding_idx):
+        _check_indices("embedding_backward", indices)
+        if g.shape[:-1] != indices.shape:
+            raise ShapeError(f"embedding_backward: gradient {g.shape} does not match "
+                             f"indices {indices.shape}")
+
+    def vjp(self, node, h):
+        indices = node.inputs[1]
+        return apply("embedding", indices, h, padding_idx=node.params["padding_idx"],
+                     zero_padding=True), None
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # noqa: A002
+              scale_grad_by_freq=False, sparse=False):
+    """Look up rows of ``weight (num_embeddings, dim)`` at integer ``input``: output
+    ``input.shape + (dim,)``. Row ``padding_idx`` receives no gradient.
+
+    >>> lucid.embedding(lucid.tensor([[0, 2]]), lucid.eye(3)).shape
+    (1, 2, 3)
+    """
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are "
+                                  "not supported")
+    if padding_idx is not None:
+        n = weight.shape[0]
+        if not -n <= padding_idx < n:
+            raise ValueError(f"embedding: padding_idx {padding_idx} is out of range for "
+                             f"{n} embeddings")
+        padding_idx = int(padding_idx) % n
+    return apply("embedding", input, weight, padding_idx=padding_idx, zero_padding=False)
