@@ -421,3 +421,11 @@ def test_loss_fn_is_differentiable():
     params = make_params()
     loss_fn(params).backward()
     assert all(p.grad is not None for p in params)
+
+
+def test_lbfgs_parameters_on_two_devices_raise(second_device):
+    a = _p(1.0)
+    b = lucid.tensor([2.0], dtype=lucid.float64, device=second_device, requires_grad=True)
+    opt = lo.LBFGS([a, b])
+    with pytest.raises(DeviceMismatchError, match="one device, found cpu and gpu"):
+        opt.step(lambda: 0.0)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import lucid
 from lucid import Tensor
+from lucid.errors import DeviceMismatchError
 from lucid.optim._math import abs_sum, dot, max_abs
 from lucid.optim.optimizer import Optimizer, evaluate
 
@@ -139,9 +140,12 @@ class LBFGS(Optimizer):
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]
         params = self._params
         state = self.state.setdefault(params[0], {})
+        for p in params[1:]:
+            if p.device != params[0].device:
+                raise DeviceMismatchError(f"LBFGS.step: all parameters must be on one device, "
+                                          f"found {params[0].device} and {p.device}")
         for p in params:
-            self._check_devices(params[0], {"parameter": p})
-        self._check_devices(params[0], state)
+            self._check_devices(p, state if p is params[0] else {})
         state.setdefault("func_evals", 0)
         state.setdefault("n_iter", 0)
 
