@@ -18,7 +18,7 @@ from lucid_backend_mlx.kernels._registry import kernel
 _DIRECT = (mx.float16, mx.float32)
 
 
-def _unit_uniform(shape, dtype, key):
+def unit_uniform(shape, dtype, key):
     """``U[0, 1)`` samples of ``shape`` in ``dtype`` (float64: 53 random bits)."""
     if dtype in _DIRECT:
         return mx.random.uniform(shape=shape, dtype=dtype, key=key)
@@ -44,7 +44,7 @@ def normal(*, shape, mean, std, dtype):
 def uniform(*, shape, low, high, dtype):
     target = mx_dtype(dtype)
     draw = target if target in (mx.float16, mx.float32, mx.float64) else mx.float32
-    u = _unit_uniform(tuple(shape), draw, next_key())
+    u = unit_uniform(tuple(shape), draw, next_key())
     if (low, high) != (0.0, 1.0):
         u = low + (high - low) * u
     return u.astype(target)
@@ -65,7 +65,7 @@ def randperm(*, n, dtype):
 def bernoulli(p):
     """``1`` where a ``U[0, 1)`` draw falls below ``p``, else ``0`` (in ``p``'s dtype)."""
     draw = p.dtype if p.dtype in (mx.float32, mx.float64) else mx.float32
-    return (_unit_uniform(p.shape, draw, next_key()) < p).astype(p.dtype)
+    return (unit_uniform(p.shape, draw, next_key()) < p).astype(p.dtype)
 
 
 @kernel("multinomial")
@@ -83,11 +83,11 @@ def multinomial(probs, *, num_samples, replacement):
     if replacement:
         cdf = mx.cumsum(p, axis=-1)
         cdf = cdf / cdf[:, -1:]
-        u = _unit_uniform((rows, num_samples), work, next_key())
+        u = unit_uniform((rows, num_samples), work, next_key())
         out = mx.sum(u[:, :, None] >= cdf[:, None, :], axis=-1)
         out = mx.minimum(out, classes - 1)
     else:
-        u = _unit_uniform(p.shape, work, next_key())
+        u = unit_uniform(p.shape, work, next_key())
         keys = mx.log(p) - mx.log(-mx.log(u))
         out = mx.argsort(-keys, axis=-1)[:, :num_samples]
     out = out.astype(mx.int64)
