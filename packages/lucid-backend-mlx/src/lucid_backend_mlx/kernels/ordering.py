@@ -14,6 +14,8 @@ builds both from it:
 
 from __future__ import annotations
 
+import math
+
 import mlx.core as mx
 
 from lucid_backend_mlx.kernels._registry import kernel
@@ -115,3 +117,29 @@ def unique(x, *, dim):
         return values.reshape(-1), inverse.reshape(x.shape), counts
     values = values.reshape((count,) + moved.shape[1:])
     return mx.moveaxis(values, 0, dim), inverse, counts
+
+
+@kernel("searchsorted")
+def searchsorted(seq, values, *, right):
+    """Insertion positions of ``values`` in the sorted last axis of ``seq`` (``right``:
+    after equal entries), by a vectorised binary search: ``ceil(log2(n + 1))`` rounds,
+    each one gather and one comparison for every value at once."""
+    n = seq.shape[-1]
+    if n == 0:
+        return mx.zeros(values.shape, dtype=mx.int64)
+    batched = seq.ndim > 1
+    lead = math.prod(seq.shape[:-1])
+    rows = seq.reshape(lead, n) if batched else seq
+    flat = values.reshape(lead, -1) if batched else values.reshape(-1)
+    lo = mx.zeros(flat.shape, dtype=mx.int64)
+    hi = mx.full(flat.shape, n, dtype=mx.int64)
+    for _ in range(n.bit_length()):
+        mid = (lo + hi) // 2
+        probe = mx.minimum(mid, n - 1)
+        found = (mx.take_along_axis(rows, probe, axis=-1) if batched
+                 else mx.take(rows, probe))
+        go_right = found <= flat if right else found < flat
+        active = lo < hi
+        lo = mx.where(active & go_right, mid + 1, lo)
+        hi = mx.where(active & ~go_right, mid, hi)
+    return lo.reshape(values.shape)
