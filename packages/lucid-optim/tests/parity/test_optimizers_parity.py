@@ -104,6 +104,10 @@ def test_optimizer_matches_torch(name, kwargs):
         topt.step()
         _compare(lps, tps, step)
     assert not np.allclose(lps[0].numpy(), INIT[0])  # the optimizer did move
+    for lp, tp in zip(lps, tps):  # and the state (ASGD's average, buffers...) agrees too
+        for key, tvalue in topt.state[tp].items():
+            np.testing.assert_allclose(lopt.state[lp][key].numpy(), tvalue.numpy(), rtol=RTOL,
+                                       atol=ATOL, err_msg=f"state {key!r}")
 
 
 @pytest.mark.parametrize("name", list(CASES))
