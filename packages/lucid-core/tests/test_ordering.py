@@ -141,3 +141,25 @@ def test_unique():
     f = lucid.unique(t([0.5, -1.0, 0.5]))
     assert f.dtype == lucid.float64
     np.testing.assert_array_equal(f.numpy(), [-1.0, 0.5])
+
+
+def test_searchsorted_and_bucketize():
+    seq = lucid.tensor([1, 3, 5, 7, 9])
+    values = lucid.tensor([[3, 6, 9], [0, 10, 5]])
+    np.testing.assert_array_equal(lucid.searchsorted(seq, values).numpy(),
+                                  np.searchsorted(seq.numpy(), values.numpy()))
+    np.testing.assert_array_equal(lucid.searchsorted(seq, values, side="right").numpy(),
+                                  np.searchsorted(seq.numpy(), values.numpy(), side="right"))
+    assert lucid.searchsorted(seq, 4).item() == 2
+    rows = lucid.tensor([[1.0, 3.0, 5.0], [2.0, 4.0, 6.0]])
+    np.testing.assert_array_equal(
+        lucid.searchsorted(rows, t([[4.0], [4.0]]), right=True).numpy(), [[2], [2]])
+    np.testing.assert_array_equal(
+        lucid.searchsorted(t([5.0, 1.0, 3.0]), t([2.0, 4.0]), sorter=lucid.tensor([1, 2, 0]))
+        .numpy(), [1, 2])
+    out = lucid.bucketize(t([0.5, 1.0, 2.5]), t([1.0, 2.0]))
+    np.testing.assert_array_equal(out.numpy(), [0, 0, 2])
+    assert lucid.bucketize(t([1.0]), t([1.0, 2.0]), right=True, out_int32=True).dtype == \
+        lucid.int32
+    with pytest.raises(ShapeError, match="searchsorted"):
+        lucid.searchsorted(rows, t([1.0, 2.0, 3.0]))

@@ -51,3 +51,14 @@ def unique(x, *, dim):
     values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=dim)
     inverse = inverse.reshape(x.shape if dim is None else (x.shape[dim],))
     return values, inverse.astype(np.int64, copy=False), counts.astype(np.int64, copy=False)
+
+
+@kernel("searchsorted")
+def searchsorted(seq, values, *, right):
+    side = "right" if right else "left"
+    if seq.ndim == 1:
+        return np.searchsorted(seq, values, side=side).astype(np.int64, copy=False)
+    # One row per leading index: count the sequence entries before each value.
+    before = (seq[..., None, :] <= values[..., :, None]) if right else (
+        seq[..., None, :] < values[..., :, None])
+    return before.sum(axis=-1, dtype=np.int64)

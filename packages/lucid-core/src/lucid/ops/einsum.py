@@ -21,7 +21,8 @@ import string
 
 from lucid.dtypes import result_type
 from lucid.errors import ShapeError
-from lucid.ops._linalg_util import constant, eye
+from lucid.ops._linalg_util import eye
+from lucid.ops.creation import ones
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor
 
@@ -90,16 +91,10 @@ class Einsum(Op):
                 result += c
                 if c not in present:  # summed in operand k only: broadcast with ones
                     subs.append(c)
-                    ops.append(constant(_ones(sizes[c]), g))
+                    ops.append(ones(sizes[c], dtype=g.dtype, device=g.device))
                     present.add(c)
             grads.append(apply("einsum", *ops, subscripts=",".join(subs) + "->" + result))
         return tuple(grads)
-
-
-def _ones(n: int):
-    import numpy as np
-
-    return np.ones(n)
 
 
 def _expand_ellipses(terms, out, operands, explicit: bool):

@@ -28,7 +28,8 @@ from lucid.ops.reduction_minmax import ValuesIndices
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
 
-__all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "unique"]
+__all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "unique", "searchsorted",
+           "bucketize"]
 
 
 class _Indices(Op):
@@ -80,6 +81,21 @@ class Unique(Op):
     name = "unique"
     n_outputs = 3
     differentiable = False
+
+
+@register
+class SearchSorted(_Indices):
+    """``y[..., j]`` = the insertion point of ``values[..., j]`` into the sorted last axis
+    of ``seq`` (the first position with ``seq >= v``; ``right``: ``seq > v``); a 1-D
+    ``seq`` serves every value, else ``seq.shape[:-1] == values.shape[:-1]``."""
+
+    name = "searchsorted"
+
+    def check(self, seq, values, right):
+        if seq.ndim == 0 or (seq.ndim > 1 and seq.shape[:-1] != values.shape[:-1]):
+            raise ShapeError(f"searchsorted: sorted_sequence of shape {seq.shape} needs to be "
+                             f"1-D or to match the leading dims of values of shape "
+                             f"{values.shape}")
 
 
 def _axis(x: Tensor, axis, op: str) -> int:
@@ -217,3 +233,40 @@ def unique(x: Tensor, sorted: bool = True, return_inverse: bool = False,  # noqa
     out = (values,) + ((inverse,) if return_inverse else ()) + (
         (counts,) if return_counts else ())
     return out
+
+
+def searchsorted(sorted_sequence: Tensor, values, *, right: bool = False, side=None,
+                 out_int32: bool = False, sorter=None) -> Tensor:
+    """Indices (int64) where ``values`` would be inserted into ``sorted_sequence`` (sorted
+    along its last axis) to keep it sorted: ``seq[i-1] < v <= seq[i]`` (``right=True`` or
+    ``side="right"``: ``seq[i-1] <= v < seq[i]``). ``sorter``: indices that sort an
+    unsorted ``sorted_sequence``."""
+    from lucid.dtypes import Int32, result_type
+    from lucid.ops.arithmetic import as_tensor_pair
+
+    if side is not None:
+        if side not in ("left", "right"):
+            raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
+        right = side == "right"
+    seq = sorted_sequence
+    if sorter is not None:
+        seq = apply("gather", seq, sorter if isinstance(sorter, Tensor) else Tensor(
+            sorter, device=seq.device), dim=seq.ndim - 1)
+    scalar = not isinstance(values, Tensor)
+    if scalar:
+        values = Tensor([values], device=seq.device)
+    seq, values = as_tensor_pair(seq, values, result_type(seq, values))
+    out = apply("searchsorted", seq, values, right=bool(right))
+    if scalar:
+        out = out.reshape(())
+    return out.astype(Int32) if out_int32 else out
+
+
+def bucketize(input: Tensor, boundaries: Tensor, *, right: bool = False,  # noqa: A002
+              out_int32: bool = False) -> Tensor:
+    """The bucket of each element of ``input`` given 1-D ascending ``boundaries``:
+    ``i`` with ``boundaries[i-1] < x <= boundaries[i]`` (``right=True``:
+    ``boundaries[i-1] <= x < boundaries[i]``)."""
+    if boundaries.ndim != 1:
+        raise ShapeError(f"bucketize: boundaries must be 1-D, got shape {boundaries.shape}")
+    return searchsorted(boundaries, input, right=right, out_int32=out_int32)

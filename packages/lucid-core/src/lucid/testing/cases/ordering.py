@@ -66,3 +66,27 @@ case("gather", randn(3, 4), lambda x: np.median(x, axis=1),
      call=lambda x: lucid.median(x, axis=1), name="median-numpy")
 case("gather", randn(3, 4), lambda x: np.sort(x, axis=1)[:, 1],
      call=lambda x: x.median(1).values, name="median-torch")
+
+
+def _bisect_ref(seq, values, right):
+    import bisect
+
+    find = bisect.bisect_right if right else bisect.bisect_left
+    if seq.ndim == 1:
+        return np.vectorize(lambda v: find(seq.tolist(), v))(values).astype(np.int64)
+    out = np.empty(values.shape, dtype=np.int64)
+    for idx in np.ndindex(values.shape):
+        out[idx] = find(seq[idx[:-1]].tolist(), values[idx])
+    return out
+
+
+def _seq_and_values(seq_shape, value_shape):
+    def make(rng):
+        seq = np.sort(rng.integers(0, 8, seq_shape).astype(float), axis=-1)
+        return [seq, rng.integers(-1, 9, value_shape).astype(float)]
+    return make
+
+
+case("searchsorted", _seq_and_values((6,), (3, 4)), _bisect_ref, params={"right": False})
+case("searchsorted", _seq_and_values((2, 5), (2, 3)), _bisect_ref, params={"right": True},
+     name="rows-right")
