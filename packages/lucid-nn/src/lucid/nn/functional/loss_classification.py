@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import lucid
 from lucid.errors import ShapeError
-from lucid.nn.functional.activation import log_softmax
+from lucid.nn.functional.activation import _has_kernel, log_softmax
 from lucid.nn.functional.loss import _legacy, apply_reduction
 from lucid.tensor import Tensor
 
@@ -45,8 +45,18 @@ def _nll_parts(input: Tensor, target: Tensor, weight, ignore_index: int, op: str
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
              ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
     """``-w[y_n] * x[n, y_n]`` for log-probabilities ``x``; ``mean`` divides by
-    ``sum_n w[y_n]`` over the non-ignored targets."""
+    ``sum_n w[y_n]`` over the non-ignored targets. Core's fused op when the backend has it,
+    else the composition :func:`nll_loss_composed`."""
     reduction = _legacy(size_average, reduce, reduction)
+    if _has_kernel(input, "nll_loss"):
+        return lucid.nll_loss(input, target, weight, ignore_index=ignore_index,
+                              reduction=reduction)
+    return nll_loss_composed(input, target, weight, ignore_index, reduction)
+
+
+def nll_loss_composed(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                      ignore_index: int = -100, reduction: str = "mean") -> Tensor:
+    """:func:`nll_loss` written with ``gather``, ``where`` and sums."""
     loss, w = _nll_parts(input, target, weight, ignore_index, "nll_loss")
     if reduction == "mean":
         return lucid.sum(loss) / lucid.sum(w)
@@ -64,11 +74,24 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
     ``label_smoothing = e`` mixes the target with the uniform distribution:
     ``(1 - e) * loss(y) + e/C * sum_c (-w_c log p_c)``.
 
+    Core's fused op when the backend has it, else :func:`cross_entropy_composed`.
+
     Example::
 
         F.cross_entropy(lucid.randn(4, 10), lucid.tensor([1, 0, 9, 3]))
     """
     reduction = _legacy(size_average, reduce, reduction)
+    if _has_kernel(input, "cross_entropy"):
+        return lucid.cross_entropy(input, target, weight, ignore_index=ignore_index,
+                                   reduction=reduction, label_smoothing=label_smoothing)
+    return cross_entropy_composed(input, target, weight, ignore_index, reduction,
+                                  label_smoothing)
+
+
+def cross_entropy_composed(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                           ignore_index: int = -100, reduction: str = "mean",
+                           label_smoothing: float = 0.0) -> Tensor:
+    """:func:`cross_entropy` written with ``log_softmax`` and :func:`nll_loss_composed`."""
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got "
                          f"{label_smoothing}")
@@ -88,7 +111,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,
         if reduction == "mean":
             return lucid.sum(loss) / max(input.numel() // n_classes, 1)
         return apply_reduction(loss, reduction, "cross_entropy")
-    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    nll = nll_loss_composed(logp, target, weight, ignore_index, reduction)
     if label_smoothing == 0:
         return nll
     keep = (target != ignore_index).astype(input.dtype)
