@@ -8,7 +8,7 @@ import copy
 
 import numpy as np
 import pytest
-from _model import INIT, loss_fn, make_params, train_step
+from _optim_model import INIT, loss_fn, make_params, train_step
 
 import lucid
 import lucid.optim as lo

@@ -9,8 +9,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from _problem import INIT_CONVEX as INIT  # noqa: E402
-from _problem import convex_loss_and_grads as loss_and_grads  # noqa: E402
+from _optim_parity_problem import INIT_CONVEX as INIT  # noqa: E402
+from _optim_parity_problem import convex_loss_and_grads as loss_and_grads  # noqa: E402
 
 import lucid  # noqa: E402
 import lucid.optim as lo  # noqa: E402

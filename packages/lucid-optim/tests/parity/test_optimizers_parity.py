@@ -9,7 +9,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from _problem import INIT, loss_and_grads  # noqa: E402
+from _optim_parity_problem import INIT, loss_and_grads  # noqa: E402
 
 import lucid  # noqa: E402
 import lucid.optim as lo  # noqa: E402
