@@ -1,0 +1,144 @@
+"""Pretrained-weight entries: where a file lives, how to check it, how to load it.
+
+A :class:`WeightsEntry` names a file, its URL and its SHA-256, plus metadata (what it was
+trained on, its accuracy). :meth:`WeightsEntry.get_state_dict` finds the file, in order:
+
+1. inside the installed package (``lucid/weights/files/``: small weights ship with Lucid);
+2. in the cache folder, ``$LUCID_HOME/weights`` or ``~/.cache/lucid/weights``;
+3. by downloading the URL into the cache (a ``.part`` file, resumed with an HTTP Range
+   request if a previous download was cut, renamed into place only after its SHA-256
+   matches).
+
+Every file is verified against the SHA-256 before it is loaded, so a corrupted cache entry
+is never used. Offline, steps 1 and 2 are enough.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import os
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import lucid
+
+PACKAGE_FILES = Path(__file__).parent / "files"
+CHUNK = 1 << 20
+
+
+class WeightsError(lucid.LucidError, ValueError):
+    """A weights file is missing, unreachable or fails its checksum."""
+
+
+def cache_dir() -> Path:
+    """``$LUCID_HOME/weights`` if set, else ``~/.cache/lucid/weights``."""
+    root = os.environ.get("LUCID_HOME")
+    base = Path(root) if root else Path.home() / ".cache" / "lucid"
+    return base / "weights"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def download(url: str, target: Path, sha256: str) -> Path:
+    """Fetch ``url`` into ``target`` via ``target.part`` (resumed if present); verify."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    part = target.with_name(target.name + ".part")
+    have = part.stat().st_size if part.exists() else 0
+    request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            resumed = have and getattr(response, "status", 200) == 206
+            with open(part, "ab" if resumed else "wb") as out:
+                for block in iter(lambda: response.read(CHUNK), b""):
+                    out.write(block)
+    except OSError as exc:
+        raise WeightsError(f"weights: could not download {url} ({exc}); put the file at "
+                           f"{target} to use it offline") from exc
+    actual = sha256_of(part)
+    if actual != sha256:
+        part.unlink()
+        raise WeightsError(f"weights: {url} has SHA-256 {actual}, expected {sha256}; "
+                           "the download was discarded")
+    os.replace(part, target)
+    return target
+
+
+@dataclass(frozen=True)
+class WeightsEntry:
+    """One pretrained file: ``file_name``, ``url``, ``sha256`` and ``meta``."""
+
+    file_name: str
+    url: str
+    sha256: str
+    meta: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def path(self, download_missing: bool = True) -> Path:
+        """A verified local copy of the file (packaged, cached, or downloaded)."""
+        for candidate in (PACKAGE_FILES / self.file_name, cache_dir() / self.file_name):
+            if candidate.is_file():
+                actual = sha256_of(candidate)
+                if actual == self.sha256:
+                    return candidate
+                if candidate.parent == PACKAGE_FILES:
+                    raise WeightsError(f"weights: packaged file {candidate} has SHA-256 "
+                                       f"{actual}, expected {self.sha256}")
+        if not download_missing:
+            raise WeightsError(f"weights: {self.file_name} is neither packaged nor cached in "
+                               f"{cache_dir()}")
+        return download(self.url, cache_dir() / self.file_name, self.sha256)
+
+    def get_state_dict(self, map_location=None, download_missing: bool = True) -> dict:
+        """The verified state dict, loaded with :func:`lucid.load`."""
+        return lucid.load(self.path(download_missing), map_location=map_location)
+
+
+class WeightsEnum(enum.Enum):
+    """Base of the per-model weight enums (``LeNet_5_Weights.DEFAULT``, ...)."""
+
+    @property
+    def entry(self) -> WeightsEntry:
+        return self.value
+
+    @property
+    def meta(self) -> dict:
+        return self.value.meta
+
+    def get_state_dict(self, map_location=None, download_missing: bool = True) -> dict:
+        return self.value.get_state_dict(map_location, download_missing)
+
+
+def resolve(weights) -> WeightsEntry:
+    """A WeightsEntry from an entry, an enum member or a name like ``"LeNet_5_Weights.DEFAULT"``."""
+    if isinstance(weights, WeightsEnum):
+        return weights.value
+    if isinstance(weights, WeightsEntry):
+        return weights
+    if isinstance(weights, str):
+        from lucid.weights import entries
+
+        enum_name, _, member = weights.partition(".")
+        try:
+            return getattr(entries, enum_name)[member or "DEFAULT"].value
+        except (AttributeError, KeyError):
+            raise WeightsError(f"weights: unknown weights {weights!r}") from None
+    raise TypeError(f"weights: expected a weights entry or name, got {type(weights).__name__}")
+
+
+def load_weights_into(model, weights) -> None:
+    """Load pretrained ``weights`` into ``model`` (strict); the class count must match."""
+    entry = resolve(weights)
+    expected = entry.meta.get("num_classes")
+    state = entry.get_state_dict()
+    try:
+        model.load_state_dict(state, strict=True)
+    except (KeyError, RuntimeError, ValueError) as exc:
+        raise WeightsError(f"weights: {entry.file_name} does not fit this model "
+                           f"(trained with num_classes={expected}): {exc}") from exc
