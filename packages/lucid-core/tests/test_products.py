@@ -228,3 +228,23 @@ def test_second_derivative_of_einsum():
 def test_second_derivative_of_tensordot():
     b = t(randn(3, 4, 2))
     hvp_check(lambda x: (lucid.tensordot(x, b, 2) ** 2).sum(), randn(2, 3, 4))
+
+
+@pytest.mark.parametrize("eq, shapes", [
+    ("bqd,bkd->bqk", [(2, 3, 4), (2, 5, 4)]),
+    ("ij,kj->", [(2, 3), (4, 3)]),
+    ("abc,cd->dba", [(2, 3, 4), (4, 5)]),
+    ("ij,ij->ij", [(2, 3), (2, 3)]),
+    ("ii,ij->j", [(3, 3), (3, 4)]),
+    ("ijk,k->ij", [(2, 3, 4), (4,)]),
+    ("i,j,k->ijk", [(2,), (3,), (4,)]),
+    ("ab,bc,cd,de->ae", [(2, 3), (3, 4), (4, 5), (5, 2)]),
+    ("ab,bc,ca->", [(3, 4), (4, 5), (5, 3)]),
+    ("abij,cbjk,k->caik", [(2, 3, 2, 4), (2, 3, 4, 5), (5,)]),
+    (",i->i", [(), (3,)]),
+])
+def test_einsum_lowering_to_matmul_matches_numpy(eq, shapes):
+    arrays = [randn(*s) for s in shapes]
+    got = lucid.einsum(eq, *[t(a) for a in arrays]).numpy()
+    np.testing.assert_allclose(got, np.einsum(eq, *arrays), atol=1e-12)
+    assert got.shape == np.einsum(eq, *arrays).shape
