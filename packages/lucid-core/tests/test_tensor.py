@@ -10,7 +10,7 @@ def test_attributes():
     t = lucid.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     assert t.shape == (2, 3) and t.ndim == 2 and t.dtype == lucid.float32
     assert str(t.device) == "cpu" and t.is_leaf and not t.requires_grad and t.grad is None
-    assert isinstance(t.data, np.ndarray)
+    assert t._backend.is_native(t.data)  # np.ndarray on numpy, mx.array on mlx
     assert float(t.sum().data) == 21.0
 
 

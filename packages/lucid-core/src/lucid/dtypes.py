@@ -80,7 +80,10 @@ def to_dtype(spec) -> DType:
 
 
 def scalar_dtype(value) -> DType:
-    """The dtype a lone Python scalar gets: bool, int64 or the default float."""
+    """The dtype a lone Python scalar gets: bool, int64 or the default float (NumPy scalars
+    count as the Python number they hold, as in PyTorch)."""
+    if hasattr(value, "dtype") and hasattr(value, "item"):
+        value = value.item()
     if isinstance(value, _builtins.bool):
         return Bool
     if isinstance(value, _builtins.int):
@@ -117,7 +120,7 @@ def result_type(*operands) -> DType:
     """
     tiers: list[list[DType]] = [[], [], []]
     for op in operands:
-        if hasattr(op, "dtype") and hasattr(op, "shape"):
+        if isinstance(getattr(op, "dtype", None), DType):
             tiers[0 if len(op.shape) else 1].append(op.dtype)
         else:
             tiers[2].append(scalar_dtype(op))
