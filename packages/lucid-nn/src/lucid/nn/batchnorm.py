@@ -73,9 +73,8 @@ class _NormBase(Module):
             wanted = " or ".join(f"{r}D" for r in self._ranks)
             raise ShapeError(f"{type(self).__name__}: expected {wanted} input, got "
                              f"{input.ndim}D input of shape {input.shape}")
-        channel_dim = 1 if input.ndim > min(self._ranks) or len(self._ranks) == 1 else 0
-        if isinstance(self, _InstanceNorm) and input.ndim == min(self._ranks):
-            channel_dim = 0
+        unbatched_instance = isinstance(self, _InstanceNorm) and input.ndim == min(self._ranks)
+        channel_dim = 0 if unbatched_instance else 1
         if self.affine or self.track_running_stats:
             if input.shape[channel_dim] != self.num_features:
                 raise ShapeError(f"{type(self).__name__}: expected {self.num_features} "
