@@ -11,7 +11,8 @@ from lucid_backend_mlx.kernels._registry import kernel
 
 @kernel("full")
 def full(*, shape, fill_value, dtype):
-    return mx.full(shape, fill_value, dtype=mx_dtype(dtype))
+    # mx.full ignores dtype=bool for an int fill value (gives int32): cast explicitly.
+    return mx.full(shape, fill_value, dtype=mx_dtype(dtype)).astype(mx_dtype(dtype))
 
 
 @kernel("astype")
