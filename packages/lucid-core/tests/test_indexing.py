@@ -356,3 +356,65 @@ def _hessian_vector_check(f, shape, seed=0):
 ])
 def test_second_derivatives(name, f, shape):
     _hessian_vector_check(f, shape)
+
+
+# -- write-through views ------------------------------------------------------------
+def test_writes_into_views_reach_the_base():
+    x, a = _t((3, 4))
+    x[0][1] = 50.0
+    a[0][1] = 50.0
+    x[:, 0].zero_()
+    a[:, 0] = 0
+    x.view(-1)[5] = -1.0
+    a.reshape(-1)[5] = -1.0
+    x.t()[3, 2] = 7.0
+    a.T[3, 2] = 7.0
+    x.narrow(1, 2, 2).fill_(3.0)
+    a[:, 2:4] = 3.0
+    first, second = x.chunk(2, dim=1)
+    second.mul_(2.0)
+    a[:, 2:] *= 2.0
+    x.unbind(0)[1].add_(1.0)
+    a[1] += 1.0
+    x[1:][0][::2] = 9.0  # a chain of views
+    a[1:][0][::2] = 9.0
+    np.testing.assert_array_equal(x.numpy(), a)
+    y, b = _t((3, 3))
+    y.diagonal().fill_(-5.0)
+    np.fill_diagonal(b, -5.0)
+    y.select(0, 2).zero_()
+    b[2] = 0
+    np.testing.assert_array_equal(y.numpy(), b)
+
+
+def test_copies_are_not_views():
+    x, a = _t((3, 4))
+    x[[0, 1]][0] = 100.0  # advanced index: a copy, as in PyTorch
+    x.flip(0)[0] = 100.0  # flip copies in PyTorch too
+    lucid.pad(x, 1)[1, 1] = 100.0
+    np.testing.assert_array_equal(x.numpy(), a)
+
+
+def test_view_writes_are_differentiable():
+    w = lucid.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    v = lucid.tensor(10.0, requires_grad=True)
+    y = w * 1.0
+    y.view(2, 2)[1][0] = v * v  # writes y[2]
+    (y * lucid.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), [1, 2, 0, 4])
+    assert v.grad.item() == 3 * 2 * 10.0
+
+
+def test_views_of_leaves_requiring_grad():
+    w = lucid.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    row = w[0]
+    with pytest.raises(RuntimeError, match="view of a leaf"):
+        row[1] = 0.0
+    with pytest.raises(RuntimeError, match="view of a leaf"):
+        w.view(-1).zero_()
+    np.testing.assert_array_equal(w.numpy(), [[1, 2], [3, 4]])  # nothing changed
+    with lucid.no_grad():
+        w[1].fill_(0.0)
+        w.t()[0, 0] = 9.0
+    np.testing.assert_array_equal(w.numpy(), [[9, 2], [0, 0]])
+    assert w.is_leaf and w.requires_grad

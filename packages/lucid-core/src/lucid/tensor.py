@@ -301,6 +301,9 @@ class Tensor:
         if self.requires_grad and self._node is None and is_grad_enabled():
             raise RuntimeError("in-place op: a leaf tensor that requires grad is used in an "
                                "in-place operation; wrap it in lucid.no_grad()")
+        view = self.__dict__.get("_view_of")  # lucid.ops._views: write through to the base
+        if view is not None:
+            view.check()
         if result.shape != self.shape:
             from lucid.errors import ShapeError
 
@@ -313,6 +316,8 @@ class Tensor:
         if result._node is not None:
             self._node, self._out_index = result._node, result._out_index
             self.requires_grad = True
+        if view is not None:
+            view.write_back(self)
         return self
 
     def zero_grad(self) -> None:

@@ -17,7 +17,9 @@ Ops:
 
 ``x[index] = value`` computes ``setitem`` out of place and makes ``x`` become the result
 (``Tensor._assign``): on a leaf that requires grad it raises in grad mode and works under
-``lucid.no_grad()``.
+``lucid.no_grad()``. A basic-index result is a write-through view (``x[0][1] = 5`` and
+``x[:, 0].zero_()`` change ``x``; see :mod:`lucid.ops._views`); an advanced-index result
+is a copy, as in PyTorch.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from lucid.errors import ShapeError
-from lucid.ops._index import canonical_index, index_plan, result_shape
+from lucid.ops._index import basic_only, canonical_index, index_plan, result_shape
+from lucid.ops._views import mark_view
 from lucid.ops.creation import full
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor
@@ -97,14 +100,31 @@ def _bool_scalar(index):
 
 
 def getitem(x: Tensor, index) -> Tensor:
-    """``x[index]`` with PyTorch's indexing rules (see the module docstring)."""
+    """``x[index]`` with PyTorch's indexing rules (see the module docstring), as a new
+    tensor (``Tensor.__getitem__`` also makes basic-index results write-through views)."""
+    return _getitem(x, index)[0]
+
+
+def _getitem(x: Tensor, index):
+    """``(x[index], canonical index if it is basic else None)``."""
     flag = _bool_scalar(index)
     if flag is not None:  # x[True] adds a dim of size 1, x[False] one of size 0
         out = apply("getitem", x, index=(None,))
-        return out if flag else apply("getitem", out, index=(np.zeros(0, np.int64),))
-    for stage in index_plan(canonical_index(x.shape, index, "getitem")):
-        x = apply("getitem", x, index=stage)
-    return x
+        return (out if flag else apply("getitem", out, index=(np.zeros(0, np.int64),))), None
+    plan = index_plan(canonical_index(x.shape, index, "getitem"))
+    out = x
+    for stage in plan:
+        out = apply("getitem", out, index=stage)
+    return out, (plan[0] if len(plan) == 1 and basic_only(plan[0]) else None)
+
+
+def _getitem_method(x: Tensor, index) -> Tensor:
+    """``x[index]``; with a basic index (ints, slices, None, ...) the result is a view:
+    writing into it writes into ``x`` (:mod:`lucid.ops._views`), as in PyTorch."""
+    out, basic = _getitem(x, index)
+    if basic is not None:
+        mark_view(out, x, lambda v: apply("setitem", x, v, index=basic))
+    return out
 
 
 def _value_tensor(x: Tensor, value) -> Tensor:
@@ -164,5 +184,5 @@ Tensor.index_put = lambda self, indices, values, accumulate=False: index_put(
 Tensor.index_put_ = _index_put_method
 
 
-Tensor.__getitem__ = getitem
+Tensor.__getitem__ = _getitem_method
 Tensor.__setitem__ = _setitem_method

@@ -2,6 +2,9 @@
 the functions that are only a reshape or a permute: ``squeeze``, ``unsqueeze``,
 ``expand_dims``, ``ravel``, ``flatten``, ``unflatten``, ``movedim``/``moveaxis``.
 
+``reshape``/``view`` and ``permute`` results (and so ``squeeze``, ``flatten``,
+``transpose``, ``movedim``, ...) are write-through views (:mod:`lucid.ops._views`).
+
 Other shape functions (cat, stack, split, pad, tile, roll, tril, ...) live in the
 ``shape_*`` modules and are built from these and from their own ops.
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 from lucid.errors import ShapeError
 from lucid.ops._args import normalize_axes, normalize_axis, shape_arg
+from lucid.ops._views import mark_view
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
 
@@ -96,14 +100,17 @@ def reshape(x: Tensor, *shape) -> Tensor:
     shape = _resolve_shape(x, shape_arg(shape))
     if shape == x.shape:
         return x
-    return apply("reshape", x, shape=shape)
+    out = apply("reshape", x, shape=shape)
+    return mark_view(out, x, lambda v: apply("reshape", v, shape=x.shape))
 
 
 @tensor_method("permute")
 def permute(x: Tensor, *axes) -> Tensor:
     """Reorder the axes of ``x``: ``permute(x, (2, 0, 1))``."""
     axes = tuple(a % max(x.ndim, 1) for a in shape_arg(axes))
-    return apply("permute", x, axes=axes)
+    out = apply("permute", x, axes=axes)
+    inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))
+    return mark_view(out, x, lambda v: apply("permute", v, axes=inverse))
 
 
 def transpose(x: Tensor, axes=None, dim1=None, *, dim0=None) -> Tensor:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from lucid.dtypes import result_type
 from lucid.errors import ShapeError
 from lucid.ops._args import normalize_axis, pick_axis
+from lucid.ops._views import mark_view
 from lucid.ops.registry import Op, apply, register
 from lucid.ops.shape import expand_dims, reshape
 from lucid.tensor import Tensor, tensor_method
@@ -197,7 +198,12 @@ def _split_at(x: Tensor, cuts, axis: int, op: str):
     cuts = tuple(max(c, cuts[i - 1]) if i else c for i, c in enumerate(cuts))
     if not cuts:
         return (x,)
-    return apply("split", x, indices=cuts, axis=axis)
+    pieces = apply("split", x, indices=cuts, axis=axis)
+    bounds = (0,) + cuts + (n,)
+    for i, piece in enumerate(pieces):  # each piece is a write-through view of x
+        index = (slice(None),) * axis + (slice(bounds[i], bounds[i + 1]),)
+        mark_view(piece, x, lambda v, index=index: apply("setitem", x, v, index=index))
+    return pieces
 
 
 def _numpy_split(x: Tensor, indices_or_sections, axis: int, op: str, equal: bool):

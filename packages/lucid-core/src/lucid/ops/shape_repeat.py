@@ -190,14 +190,14 @@ def narrow(x: Tensor, dim: int, start: int, length: int) -> Tensor:
     if not 0 <= start <= n or length < 0 or start + length > n:
         raise IndexError(f"narrow: start {start} and length {length} do not fit in dim {dim} "
                          f"of size {n} (shape {x.shape})")
-    return getitem(x, (slice(None),) * d + (slice(start, start + int(length)),))
+    return x[(slice(None),) * d + (slice(start, start + int(length)),)]  # a view
 
 
 @tensor_method("select")
 def select(x: Tensor, dim: int, index: int) -> Tensor:
     """``x[..., index, ...]`` at dim ``dim``: that dim is removed."""
     d = normalize_axis(dim, x.ndim, "select")
-    return getitem(x, (slice(None),) * d + (int(index),))
+    return x[(slice(None),) * d + (int(index),)]  # a view
 
 
 @tensor_method("rot90")

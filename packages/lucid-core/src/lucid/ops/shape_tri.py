@@ -17,6 +17,7 @@ import numpy as np
 
 from lucid.errors import ShapeError
 from lucid.ops._args import normalize_axis
+from lucid.ops._views import mark_view
 from lucid.ops.indexing import getitem
 from lucid.ops.registry import Op, apply, register
 from lucid.ops.shape import movedim
@@ -86,7 +87,9 @@ def diagonal(x: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1, *, axis1=
         raise ShapeError(f"diagonal: dim1 and dim2 are both {d1} (shape {x.shape})")
     x = movedim(x, (d1, d2), (-2, -1))
     rows, cols = _diag_positions(x.shape[-2], x.shape[-1], int(offset))
-    return getitem(x, (slice(None),) * (x.ndim - 2) + (rows, cols))
+    index = (slice(None),) * (x.ndim - 2) + (rows, cols)
+    out = getitem(x, index)  # a write-through view, as PyTorch's diagonal
+    return mark_view(out, x, lambda v: apply("setitem", x, v, index=index))
 
 
 @tensor_method("diag")
