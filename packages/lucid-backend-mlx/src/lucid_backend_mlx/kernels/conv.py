@@ -12,9 +12,8 @@ axis, calls ``mx.conv_general`` once, and moves it back:
   swapped per group, padded ``d*(K-1) - lo`` before and whatever makes the output
   ``output_size`` long after;
 * ``conv_weight_grad`` (the adjoint in ``w``):
-  ``dw[o, c, k] = sum_{n, l} g[n, o, l] xp[n, c, l*s + k*d]`` - a convolution of ``x``
-  (batch axis as channels) with ``g`` as the kernel, stride ``d``, kernel dilation
-  ``s``, one group per conv group.
+  ``dw[o, c, k] = sum_{n, l} g[n, o, l] xp[n, c, l*s + k*d]`` - im2col and one GEMM:
+  the windows of the padded input as a strided view (``mx.as_strided``) times ``g``.
 
 Negative paddings (cropping) are applied by slicing, since MLX pads only outward.
 float64 goes to :mod:`._conv_windows` (MLX's float64 convolution is float32-grade), and
@@ -22,6 +21,8 @@ so do grouped 3-D convolutions (MLX supports ``groups > 1`` in 1-D and 2-D only)
 """
 
 from __future__ import annotations
+
+import math
 
 import mlx.core as mx
 
@@ -110,21 +111,34 @@ def _transpose_conv(g, wt, stride, lo, hi, dilation, groups):
 
 @kernel("conv_weight_grad")
 def conv_weight_grad(x, g, *, kernel_size, stride, padding, dilation, groups):
-    if _windows(x, stride, groups):
+    if x.dtype == mx.float64:
         return _conv_windows.weight_grad(x, g, kernel_size, stride, padding, dilation, groups)
-    nd = len(stride)
+    return _weight_grad_patches(x, g, kernel_size, stride, padding, dilation, groups)
+
+
+def _weight_grad_patches(x, g, kernel_size, stride, padding, dilation, groups):
+    """``dw = g^T patches``: the padded input's windows as one strided view
+    ``(N, *L, *K, C)`` (``mx.as_strided``), materialised once, and one matmul per group
+    with the output gradient ``(N*L, O)``."""
+    nd = len(kernel_size)
     n, channels = x.shape[0], x.shape[1]
-    per_group = channels // groups
-    spatial = tuple(x.shape[2:])
-    # x: (N, G*Cg, *S) -> (Cg, *S, G*N): batch <- channel in group, channels <- (group, n)
-    xs = x.reshape((n, groups, per_group) + spatial)
-    xs = mx.transpose(xs, (2,) + tuple(range(3, 3 + nd)) + (1, 0))
-    xs = xs.reshape((per_group,) + spatial + (groups * n,))
-    # g: (N, O, *L) -> (O, *L, N): the kernel
-    gk = mx.transpose(g, (1,) + tuple(range(2, 2 + nd)) + (0,))
-    xs, lo, hi = _split_pads(xs, [p[0] for p in padding], [p[1] for p in padding])
-    out = mx.conv_general(xs, gk, stride=list(dilation), padding=(lo, hi),
-                          kernel_dilation=list(stride), groups=groups)
-    out = out[(slice(None),) + tuple(slice(0, k) for k in kernel_size)]
-    # (Cg, *K, O) -> (O, Cg, *K)
-    return mx.transpose(out, (nd + 1, 0) + tuple(range(1, nd + 1)))
+    out_ch, count = g.shape[1], tuple(g.shape[2:])
+    xs, lo, hi = _split_pads(_channels_last(x), [p[0] for p in padding],
+                             [p[1] for p in padding])
+    if any(lo) or any(hi):
+        xs = mx.pad(xs, [(0, 0)] + list(zip(lo, hi)) + [(0, 0)])
+    spatial = xs.shape[1:-1]
+    row = [channels * math.prod(spatial[i + 1:]) for i in range(nd)]
+    strides = ([channels * math.prod(spatial)] + [r * s for r, s in zip(row, stride)]
+               + [r * d for r, d in zip(row, dilation)] + [1])
+    shape = (n,) + count + tuple(kernel_size) + (channels,)
+    rows, taps = n * math.prod(count), math.prod(kernel_size)
+    patches = mx.as_strided(mx.contiguous(xs), shape, strides)
+    per_group, out_per_group = channels // groups, out_ch // groups
+    patches = patches.reshape(rows, taps, groups, per_group)
+    patches = mx.transpose(patches, (2, 0, 1, 3)).reshape(groups, rows, taps * per_group)
+    cotan = _channels_last(g).reshape(rows, groups, out_per_group)
+    cotan = mx.transpose(cotan, (1, 2, 0))  # (G, O/G, rows)
+    dw = mx.matmul(cotan, patches)  # (G, O/G, taps * C/G)
+    dw = dw.reshape((out_ch,) + tuple(kernel_size) + (per_group,))
+    return _channels_first(dw)
