@@ -10,7 +10,9 @@ its base and how to rebuild the base from a new value of the view; ``_assign`` t
 writes the new view value back (``base._assign(write(view))``), up the chain of bases.
 The write-back is an ordinary op (``setitem``, ``reshape``, ``permute``), so gradients
 flow through it. Reads are snapshots: a view made before the base changes keeps the old
-values (PyTorch's view would see them).
+values (PyTorch's view would see them), and writing into such a stale view writes its
+old values back too (``v = x[0]; x[0, 1] = 7; v[2] = 5`` leaves ``x[0, 1]`` as it was
+before the 7). Take the view again after changing its base.
 """
 
 from __future__ import annotations
