@@ -364,3 +364,31 @@ def test_norm_defaults_and_dims():
         LA.norm(t(x), ord=2)
     with pytest.raises(ValueError, match="matrix_norm: unsupported ord"):
         LA.matrix_norm(t(x), ord=3)
+
+
+# -- cross / diagonal / matrix_exp -------------------------------------------------------
+def test_cross_matches_numpy_and_checks_size():
+    x, y = RNG.standard_normal((4, 3)), RNG.standard_normal(3)
+    np.testing.assert_allclose(LA.cross(t(x), t(y)).numpy(), np.cross(x, y))
+    u, v = RNG.standard_normal((3, 2)), RNG.standard_normal((3, 2))
+    np.testing.assert_allclose(LA.cross(t(u), t(v), dim=0).numpy(), np.cross(u, v, axis=0))
+    fd_check(lambda a: (LA.cross(a, t(y)) ** 2).sum(), x)
+    with pytest.raises(ShapeError, match="cross"):
+        LA.cross(t(np.ones((2, 2))), t(np.ones((2, 2))))
+
+
+def test_linalg_diagonal_defaults_to_last_two_dims():
+    a = np.arange(12.0).reshape(3, 2, 2)
+    np.testing.assert_array_equal(LA.diagonal(t(a)).numpy(), np.diagonal(a, axis1=-2, axis2=-1))
+
+
+def test_matrix_exp_against_eigendecomposition_and_gradient():
+    m = RNG.standard_normal((2, 4, 4))
+    sym = (m + np.swapaxes(m, -1, -2)) * 1.5
+    w, v = np.linalg.eigh(sym)
+    want = (v * np.exp(w)[:, None, :]) @ np.swapaxes(v, -1, -2)
+    np.testing.assert_allclose(LA.matrix_exp(t(sym)).numpy(), want, rtol=1e-10)
+    np.testing.assert_allclose(LA.matrix_exp(t(np.zeros((3, 3)))).numpy(), np.eye(3))
+    rot = LA.matrix_exp(t([[0.0, -math.pi / 2], [math.pi / 2, 0.0]])).numpy()
+    np.testing.assert_allclose(rot, [[0.0, -1.0], [1.0, 0.0]], atol=1e-12)
+    fd_check(lambda a: (LA.matrix_exp(a) * t(m[0])).sum(), m[1] * 0.7)

@@ -3,8 +3,9 @@
 Decompositions ``cholesky, qr, svd, svdvals, eig, eigvals, eigh, eigvalsh``; inverses and
 solvers ``inv, pinv, solve, solve_triangular, lstsq, matrix_power``; determinants
 ``det, slogdet``; norms ``norm, vector_norm, matrix_norm, cond, matrix_rank``; products
-``matmul, multi_dot, vecdot``. Every function works on batches of matrices (leading
-dims) and is differentiable (gradients by matrix calculus, see
+``matmul, multi_dot, vecdot, cross``; also ``matrix_exp`` and ``diagonal``. Every
+function works on batches of matrices (leading dims) and is differentiable (gradients by
+matrix calculus, see
 :mod:`lucid.ops.linalg_ops` and :mod:`lucid.ops.linalg_decomp` for the formulas).
 
 Lucid has no complex dtype: ``eig``/``eigvals`` return real results and raise
@@ -50,7 +51,7 @@ __all__ = [
     "lstsq", "matmul", "matrix_norm", "matrix_power", "matrix_rank", "multi_dot", "norm",
     "pinv", "qr", "slogdet", "solve", "solve_triangular", "svd", "svdvals", "vecdot",
     "vector_norm", "EighResult", "EigResult", "QRResult", "SVDResult", "SlogdetResult",
-    "LstsqResult",
+    "LstsqResult", "cross", "diagonal", "matrix_exp",
 ]
 
 LstsqResult = return_type("lstsq", ["solution", "residuals", "rank", "singular_values"])
@@ -129,3 +130,54 @@ def lstsq(a: Tensor, b: Tensor, rcond=None, *, driver=None) -> LstsqResult:
         solution = solution.reshape(solution.shape[:-1])
         residuals = residuals.reshape(residuals.shape[:-1])
     return LstsqResult(solution, residuals, rank, s)
+
+
+def cross(x: Tensor, y: Tensor, *, dim: int = -1) -> Tensor:
+    """Cross product of 3-vectors along ``dim`` (broadcast):
+    ``z = (x1 y2 - x2 y1, x2 y0 - x0 y2, x0 y1 - x1 y0)``."""
+    from lucid.ops.arithmetic import as_tensor_pair, broadcast_shapes
+    from lucid.ops.shape import movedim
+    from lucid.ops.shape_join import stack
+
+    shape = broadcast_shapes("cross", x.shape, y.shape)
+    if not shape or shape[dim] != 3 or x.shape[dim] != 3 or y.shape[dim] != 3:
+        raise ShapeError(f"cross: dim {dim} must have size 3 in both inputs, got shapes "
+                         f"{x.shape} and {y.shape}")
+    x, y = as_tensor_pair(x.broadcast_to(shape), y.broadcast_to(shape))
+    x, y = movedim(x, dim, -1), movedim(y, dim, -1)
+    x0, x1, x2 = (x[..., i] for i in range(3))
+    y0, y1, y2 = (y[..., i] for i in range(3))
+    out = stack([x1 * y2 - x2 * y1, x2 * y0 - x0 * y2, x0 * y1 - x1 * y0], dim=-1)
+    return movedim(out, -1, dim)
+
+
+def diagonal(a: Tensor, *, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """``torch.linalg.diagonal``: :func:`lucid.diagonal` over the last two dims by default."""
+    from lucid.ops.shape_tri import diagonal as _diagonal
+
+    return _diagonal(a, offset, dim1, dim2)
+
+
+def matrix_exp(a: Tensor) -> Tensor:
+    """``exp(A) = sum_k A^k / k!`` by scaling and squaring: ``exp(A) = exp(A / 2^s)^(2^s)``
+    with ``s`` chosen so that ``||A / 2^s||_1 <= 1/2`` and a degree-18 Taylor polynomial
+    (Horner form) for the scaled matrix. Built from matmuls, so it is differentiable
+    (to any order)."""
+    import math
+
+    from lucid.autograd.grad_mode import no_grad
+    from lucid.ops._linalg_util import eye, float_input, require_matrix
+
+    require_matrix("matrix_exp", a, square=True)
+    a = float_input(a)
+    with no_grad():
+        size = float(matrix_norm(a.detach(), 1).max().item()) if a.size else 0.0
+    s = max(0, math.ceil(math.log2(size / 0.5))) if size > 0.5 else 0
+    scaled = a / float(2 ** s)
+    identity = eye(a.shape[-1], a)
+    out = identity
+    for k in range(18, 0, -1):  # Horner: I + A/1 (I + A/2 (I + ... (I + A/18)))
+        out = identity + (scaled @ out) / float(k)
+    for _ in range(s):
+        out = out @ out
+    return out

@@ -113,3 +113,9 @@ def test_matrix_norms(ord):  # noqa: A002
 def test_vector_norms(ord):  # noqa: A002
     _parity(lambda x: lucid.linalg.vector_norm(x, ord, dim=-1),
             lambda x: torch.linalg.vector_norm(x, ord, dim=-1), RNG.standard_normal((3, 4)))
+
+
+def test_matrix_exp_and_cross():
+    _parity(lucid.linalg.matrix_exp, torch.linalg.matrix_exp, RNG.standard_normal((2, 3, 3)) * 2)
+    _parity(lucid.linalg.cross, torch.linalg.cross, RNG.standard_normal((4, 3)),
+            RNG.standard_normal((4, 3)))
