@@ -3,6 +3,8 @@
 
 from lucid.nn.functional.activation import *  # noqa: F403
 from lucid.nn.functional.activation import __all__ as _activation
+from lucid.nn.functional.attention import *  # noqa: F403
+from lucid.nn.functional.attention import __all__ as _attention
 from lucid.nn.functional.conv import *  # noqa: F403
 from lucid.nn.functional.conv import __all__ as _conv
 from lucid.nn.functional.dropout import *  # noqa: F403
@@ -26,3 +28,4 @@ from lucid.nn.functional.sparse import __all__ as _sparse
 
 __all__ = sorted({*_activation, *_conv, *_dropout, *_linear, *_loss, *_loss_classification,
                   *_normalization, *_padding, *_pooling, *_sampling, *_sparse})
+__all__ = sorted({*__all__, *_attention})
