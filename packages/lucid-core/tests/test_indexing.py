@@ -418,3 +418,12 @@ def test_views_of_leaves_requiring_grad():
         w.t()[0, 0] = 9.0
     np.testing.assert_array_equal(w.numpy(), [[9, 2], [0, 0]])
     assert w.is_leaf and w.requires_grad
+
+
+def test_setitem_with_lists_and_arrays():
+    x, a = _t((2, 3))
+    x[0] = [7, 8, 9]
+    x[1, 1:] = np.array([1.5, 2.5])
+    a[0] = [7, 8, 9]
+    a[1, 1:] = [1.5, 2.5]
+    np.testing.assert_array_equal(x.numpy(), a)

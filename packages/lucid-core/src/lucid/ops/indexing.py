@@ -129,7 +129,9 @@ def _getitem_method(x: Tensor, index) -> Tensor:
 
 def _value_tensor(x: Tensor, value) -> Tensor:
     if not isinstance(value, Tensor):
-        return full((), value, dtype=x.dtype, device=x.device)
+        if np.ndim(value) == 0:
+            return full((), value, dtype=x.dtype, device=x.device)
+        return Tensor(np.asarray(value), dtype=x.dtype, device=x.device)
     return value if value.dtype == x.dtype else value.astype(x.dtype)
 
 
