@@ -344,3 +344,11 @@ def test_t():
     np.testing.assert_array_equal(lucid.t(x[0]).numpy(), a[0])
     with pytest.raises(lucid.ShapeError, match="t: "):
         lucid.ones(1, 2, 3).t()
+
+
+def test_keyword_spellings_and_contains():
+    x, a = _t((4, 3))
+    assert [p.shape for p in lucid.split(x, split_size_or_sections=3, dim=0)] == [(3, 3),
+                                                                                  (1, 3)]
+    np.testing.assert_array_equal(lucid.tile(x, reps=(1, 2)).numpy(), np.tile(a, (1, 2)))
+    assert 5.0 in x and 100.0 not in x

@@ -246,9 +246,15 @@ def _torch_split(x: Tensor, split_size_or_sections, dim: int, op: str = "split")
     return tuple(_split_at(x, cuts, d, op))
 
 
-def split(x: Tensor, indices_or_sections, axis=None, *, dim=None):
-    """Split ``x`` into pieces along an axis; NumPy's convention unless ``dim=`` is given
-    (see the module docstring). Returns a list (NumPy) or a tuple (PyTorch)."""
+def split(x: Tensor, indices_or_sections=None, axis=None, *, dim=None,
+          split_size_or_sections=None):
+    """Split ``x`` into pieces along an axis; NumPy's convention unless ``dim=`` (or
+    ``split_size_or_sections=``) is given (see the module docstring). Returns a list
+    (NumPy) or a tuple (PyTorch)."""
+    if split_size_or_sections is not None:
+        return _torch_split(x, split_size_or_sections, 0 if dim is None else dim)
+    if indices_or_sections is None:
+        raise TypeError("split: missing indices_or_sections")
     if dim is not None:
         if axis is not None:
             raise ValueError(f"split: pass axis or dim, not both (axis={axis}, dim={dim})")
@@ -316,6 +322,7 @@ def _iter(x: Tensor):
 
 
 Tensor.__iter__ = _iter
+Tensor.__contains__ = lambda self, element: bool((self == element).any().item())
 
 
 def meshgrid(*tensors, indexing: str = "ij"):

@@ -29,10 +29,14 @@ __all__ = ["tile", "repeat", "repeat_interleave", "roll", "flip", "fliplr", "fli
 
 
 @tensor_method("tile")
-def tile(x: Tensor, *reps, dims=None) -> Tensor:
+def tile(x: Tensor, *reps, dims=None, **kwargs) -> Tensor:
     """``x`` repeated ``reps[i]`` times along axis ``i``; shorter ``reps`` are padded with
     ones on the left, a shorter shape likewise (NumPy's ``tile(x, reps)``, PyTorch's
     ``tile(x, dims)``)."""
+    if "reps" in kwargs:
+        dims = kwargs.pop("reps")
+    if kwargs:
+        raise TypeError(f"tile: unexpected arguments {sorted(kwargs)}")
     if dims is not None:
         reps = (dims,)
     if len(reps) == 1 and isinstance(reps[0], (tuple, list)):
