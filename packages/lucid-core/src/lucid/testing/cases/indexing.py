@@ -5,7 +5,6 @@ import numpy as np
 
 import lucid
 from lucid.ops.indexing import index_put
-from lucid.ops.registry import apply
 from lucid.testing.case import case, randn
 
 # -- getitem -----------------------------------------------------------------------------
@@ -130,4 +129,3 @@ case("nonzero", lambda rng: [rng.integers(0, 2, (3, 4)).astype(float)],
 case("nonzero", lambda rng: [rng.integers(0, 2, (5,)).astype(bool)],
      lambda x: (np.array([i for i in range(5) if x[i]], dtype=np.int64),),
      call=lambda x: lucid.nonzero(x, as_tuple=True), name="as-tuple")
-_ = apply
