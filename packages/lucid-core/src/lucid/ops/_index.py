@@ -66,7 +66,7 @@ def _entry(e, op: str, index, shape):
             _fail(op, index, shape, f"slice {e} has non-integer bounds")
     if isinstance(e, Tensor):
         e = e.numpy()
-    elif isinstance(e, (list, tuple)):
+    elif isinstance(e, (list, tuple, range)):
         e = np.asarray([v.item() if isinstance(v, Tensor) else v for v in e]
                        if any(isinstance(v, Tensor) for v in e) else e)
         if e.size == 0:
