@@ -139,6 +139,14 @@ def test_singular_and_not_positive_definite_raise_linalg_error():
     assert sign.item() == 0.0 and logabs.item() == -math.inf
 
 
+def test_det_gradient_at_singular_matrices_is_the_cofactor_matrix():
+    a = t([[1.0, 2.0], [2.0, 4.0]], grad=True)
+    LA.det(a).backward()
+    np.testing.assert_allclose(a.grad.numpy(), [[4.0, -2.0], [-2.0, 1.0]], atol=1e-12)
+    fd_check(lambda x: LA.det(x), np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]]))
+    fd_check(lambda x: LA.det(x).sum(), np.stack([np.eye(2), [[1.0, 1.0], [1.0, 1.0]]]))
+
+
 def test_inv_det_gradients_and_second_derivatives():
     a0 = well(3, 3)
     w = RNG.standard_normal((3, 3))

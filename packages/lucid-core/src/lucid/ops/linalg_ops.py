@@ -9,7 +9,7 @@ methods are attached here.
 VJPs (``G`` the output gradient, ``^-T`` the inverse transpose)::
 
     Y = A^-1            dA = -Y^T G Y^T
-    d = det A           dA = g d A^-T
+    d = det A           dA = g d A^-T  (singular A: g cof(A), cofactors via the SVD)
     (s, l) = slogdet A  dA = g_l A^-T
     X = A^-1 B          dB = A^-T G,  dA = -dB X^T
     A = L L^T           dA = sym(L^-T Phi(L^T G) L^-1),  Phi = lower triangle, half diagonal
@@ -60,9 +60,24 @@ class Det(_Square):
     save_output = True
 
     def vjp(self, node, g):
-        a = node.inputs[0]
-        scale = (g * node.output).reshape(g.shape + (1, 1))
-        return scale * inv(a).mT
+        a, d = node.inputs[0], node.output
+        if bool((d == 0).any()):  # singular: A^-1 does not exist, the cofactors do
+            return g.reshape(g.shape + (1, 1)) * _cofactors(a)
+        return (g * d).reshape(g.shape + (1, 1)) * inv(a).mT
+
+
+def _cofactors(a: Tensor) -> Tensor:
+    """The cofactor matrix ``det(A) A^-T``, also for singular ``A``: with ``A = U S Vh``,
+    ``cof(A) = det(U) det(Vh) U diag(p) Vh``, ``p_i = prod_{j != i} s_j``."""
+    from lucid.ops.linalg_decomp import svd
+    from lucid.ops.reduction import prod
+
+    u, s, vh = svd(a, full_matrices=False)
+    k = s.shape[-1]
+    identity = eye(k, s)
+    p = prod(s.reshape(s.shape[:-1] + (1, k)) * (1.0 - identity) + identity, axis=-1)
+    sign = (det(u) * det(vh)).reshape(s.shape[:-1] + (1, 1))
+    return sign * (u * p.reshape(s.shape[:-1] + (1, k))) @ vh
 
 
 @register

@@ -82,6 +82,7 @@ case("inv", _well(3, 3), _batched(lambda a: np.linalg.solve(a, np.eye(3))))
 case("inv", _well(2, 3, 3), _batched(lambda a: np.linalg.solve(a, np.eye(3))), name="batched")
 case("det", _well(3, 3, shift=1.0), _batched(_laplace_det))
 case("det", _well(2, 2, 2, shift=0.0), _batched(_laplace_det), name="batched")
+case("det", lambda rng: [np.array([[1.0, 2.0], [2.0, 4.0]])], _laplace_det, name="singular")
 case("slogdet", _well(2, 3, 3, shift=0.5),
      _batched(lambda a: (np.sign(_laplace_det(a)), np.log(abs(_laplace_det(a))))))
 case("solve", lambda rng: [rng.standard_normal((3, 3)) + 3 * np.eye(3),
