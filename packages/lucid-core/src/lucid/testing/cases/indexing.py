@@ -129,3 +129,19 @@ case("nonzero", lambda rng: [rng.integers(0, 2, (3, 4)).astype(float)],
 case("nonzero", lambda rng: [rng.integers(0, 2, (5,)).astype(bool)],
      lambda x: (np.array([i for i in range(5) if x[i]], dtype=np.int64),),
      call=lambda x: lucid.nonzero(x, as_tuple=True), name="as-tuple")
+
+
+def _index_add_ref(x, s):
+    out = x.copy()
+    for j, i in enumerate([2, 0, 2]):
+        out[:, i] += 0.5 * s[:, j]
+    return out
+
+
+case("getitem_grad", lambda rng: [rng.standard_normal((2, 4)), rng.standard_normal((2, 3))],
+     _index_add_ref, call=lambda x, s: x.index_add(1, lucid.tensor([2, 0, 2]), s, alpha=0.5),
+     name="index-add")
+case("getitem_grad", lambda rng: [rng.standard_normal((3,)), rng.standard_normal((4,))],
+     lambda x, v: x + np.array([v[0] + v[2], 0, v[1] + v[3]]),
+     call=lambda x, v: lucid.index_put(x, lucid.tensor([0, 2, 0, 2]), v, accumulate=True),
+     name="index-put-accumulate")
