@@ -26,8 +26,9 @@ class _PadNd(Module):
         return F.pad(input, self.padding, self._mode)
 
     def extra_repr(self) -> str:
-        return f"{self.padding}" + (f", value={self.value}" if self._mode == "constant" and
-                                    type(self).__name__.startswith("Constant") else "")
+        if type(self).__name__.startswith("Constant"):
+            return f"padding={self.padding}, value={self.value}"
+        return f"{self.padding}"
 
 
 def _make(prefix: str, mode: str, nd: int, with_value: bool):
