@@ -427,3 +427,14 @@ def test_setitem_with_lists_and_arrays():
     a[0] = [7, 8, 9]
     a[1, 1:] = [1.5, 2.5]
     np.testing.assert_array_equal(x.numpy(), a)
+
+
+def test_index_copy_index_fill():
+    x, a = _t((3, 4))
+    out = x.index_copy(1, lucid.tensor([3, 0]), lucid.ones(3, 2, dtype=lucid.float64))
+    b = a.copy()
+    b[:, [3, 0]] = 1
+    np.testing.assert_array_equal(out.numpy(), b)
+    x.index_fill_(0, lucid.tensor([1]), -2.0)
+    a[1] = -2
+    np.testing.assert_array_equal(x.numpy(), a)

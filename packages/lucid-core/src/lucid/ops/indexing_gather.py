@@ -28,7 +28,7 @@ from lucid.tensor import Tensor, tensor_method
 
 __all__ = [
     "gather", "scatter", "scatter_add", "take_along_axis", "take_along_dim", "index_select",
-    "take", "masked_select", "index_add", "nonzero", "argwhere",
+    "take", "masked_select", "index_add", "index_copy", "index_fill", "nonzero", "argwhere",
 ]
 
 
@@ -256,6 +256,28 @@ def index_add(x: Tensor, dim: int, index, source: Tensor, *, alpha=1) -> Tensor:
 
 
 Tensor.index_add_ = lambda self, *a, **k: self._assign(index_add(self, *a, **k))
+
+
+@tensor_method("index_copy")
+def index_copy(x: Tensor, dim: int, index, source: Tensor) -> Tensor:
+    """Out of place ``x.index_copy_(dim, index, source)``: ``out[..., index[j], ...] =
+    source[..., j, ...]`` along ``dim``."""
+    d = normalize_axis(dim, x.ndim, "index_copy")
+    index = _index_tensor("index_copy", x, index, d)
+    return index_put(x, (slice(None),) * d + (index.numpy().reshape(-1),), source)
+
+
+@tensor_method("index_fill")
+def index_fill(x: Tensor, dim: int, index, value) -> Tensor:
+    """Out of place ``x.index_fill_(dim, index, value)``: the slices at ``index`` along
+    ``dim`` set to the scalar ``value``."""
+    d = normalize_axis(dim, x.ndim, "index_fill")
+    index = _index_tensor("index_fill", x, index, d)
+    return index_put(x, (slice(None),) * d + (index.numpy().reshape(-1),), value)
+
+
+Tensor.index_copy_ = lambda self, *a, **k: self._assign(index_copy(self, *a, **k))
+Tensor.index_fill_ = lambda self, *a, **k: self._assign(index_fill(self, *a, **k))
 
 
 @tensor_method("nonzero")
