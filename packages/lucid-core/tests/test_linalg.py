@@ -400,3 +400,15 @@ def test_matrix_exp_against_eigendecomposition_and_gradient():
     rot = LA.matrix_exp(t([[0.0, -math.pi / 2], [math.pi / 2, 0.0]])).numpy()
     np.testing.assert_allclose(rot, [[0.0, -1.0], [1.0, 0.0]], atol=1e-12)
     fd_check(lambda a: (LA.matrix_exp(a) * t(m[0])).sum(), m[1] * 0.7)
+
+
+def test_norm_gradient_at_zero_is_zero():
+    for fn in (lambda x: LA.vector_norm(x), lambda x: LA.vector_norm(x, 3),
+               lambda x: LA.matrix_norm(x.reshape(2, 2)), lambda x: x.norm()):
+        x = t(np.zeros(4), grad=True)
+        fn(x).backward()
+        np.testing.assert_array_equal(x.grad.numpy(), np.zeros(4))
+    rows = t([[0.0, 0.0], [3.0, 4.0]], grad=True)
+    LA.vector_norm(rows, dim=1).sum().backward()
+    np.testing.assert_allclose(rows.grad.numpy(), [[0.0, 0.0], [0.6, 0.8]])
+    hvp_check(lambda x: LA.vector_norm(x, dim=1).sum(), RNG.standard_normal((2, 3)))

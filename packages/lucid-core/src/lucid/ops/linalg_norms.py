@@ -11,7 +11,8 @@ All are compositions of other ops (their gradients follow)::
            1 / -1:   max / min over columns of the column sums of |a|;
            inf/-inf: max / min over rows of the row sums of |a|
 
-(The gradient of the 2-norm at the zero vector is NaN, as ``sqrt`` at 0.)
+At a zero vector (matrix) the gradient of the 2-norm, the Frobenius norm and the p-norms
+is 0, as in PyTorch (the root is taken of a sum that is replaced by 1 where it is 0).
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ __all__ = ["norm"]
 _INF = math.inf
 
 
+def _root(total: Tensor, p: float) -> Tensor:
+    """``total ** (1/p)`` with a zero (not NaN/inf) gradient where ``total == 0``."""
+    from lucid.ops.elementwise import where
+
+    zero = total == 0
+    safe = where(zero, 1.0, total)
+    return where(zero, 0.0, sqrt(safe) if p == 2 else safe ** (1.0 / p))
+
+
 def _dims(x: Tensor, dim, op: str):
     if dim is None:
         return None
@@ -49,7 +59,7 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
     dims = _dims(x, dim, "vector_norm")
     ord = float(ord)  # noqa: A001
     if ord == 2:
-        return sqrt(_sum(x * x, axis=dims, keepdims=keepdim))
+        return _root(_sum(x * x, axis=dims, keepdims=keepdim), 2)
     if ord == _INF:
         return amax(_abs(x), axis=dims, keepdims=keepdim)
     if ord == -_INF:
@@ -58,7 +68,7 @@ def vector_norm(x: Tensor, ord=2, dim=None, keepdim: bool = False, *, dtype=None
         return _sum((x != 0).astype(x.dtype), axis=dims, keepdims=keepdim)
     if ord == 1:
         return _sum(_abs(x), axis=dims, keepdims=keepdim)
-    return _sum(_abs(x) ** ord, axis=dims, keepdims=keepdim) ** (1.0 / ord)
+    return _root(_sum(_abs(x) ** ord, axis=dims, keepdims=keepdim), ord)
 
 
 def _singular_values_last(a: Tensor, d0: int, d1: int) -> Tensor:
@@ -86,7 +96,7 @@ def matrix_norm(a: Tensor, ord="fro", dim=(-2, -1), keepdim: bool = False, *,  #
         raise ShapeError(f"matrix_norm: dim must name two dims, got {dim}")
     d0, d1 = dims
     if ord == "fro":
-        return sqrt(_sum(a * a, axis=(d0, d1), keepdims=keepdim))
+        return _root(_sum(a * a, axis=(d0, d1), keepdims=keepdim), 2)
     if ord == "nuc":
         return _keep(_sum(_singular_values_last(a, d0, d1), axis=-1), a, d0, d1, keepdim)
     if ord in (2, -2):
