@@ -412,3 +412,17 @@ def test_norm_gradient_at_zero_is_zero():
     LA.vector_norm(rows, dim=1).sum().backward()
     np.testing.assert_allclose(rows.grad.numpy(), [[0.0, 0.0], [0.6, 0.8]])
     hvp_check(lambda x: LA.vector_norm(x, dim=1).sum(), RNG.standard_normal((2, 3)))
+
+
+def test_second_derivatives_through_decompositions():
+    w = RNG.standard_normal((3, 3))
+    hvp_check(lambda a: ((LA.qr(a).R ** 2) * t(w)).sum(), RNG.standard_normal((4, 3)), rtol=1e-4)
+    hvp_check(lambda a: ((LA.qr(a).Q ** 2) * t(w[:2, :2])).sum(), RNG.standard_normal((2, 3)),
+              rtol=1e-4)
+    hvp_check(lambda a: (LA.pinv(a) * t(w)).sum() ** 2, RNG.standard_normal((3, 3)), rtol=1e-4)
+    hvp_check(lambda a: ((LA.svd(a, full_matrices=False).U ** 2) * t(w)).sum(),
+              RNG.standard_normal((3, 3)), rtol=1e-4)
+    spread = np.eye(3) + 0.3 * RNG.standard_normal((3, 3)) + np.diag([0.0, 1.0, 2.0])
+    hvp_check(lambda a: ((LA.eig(a).eigenvectors ** 2) * t(w)).sum(), spread, rtol=1e-4)
+    hvp_check(lambda a: (LA.matrix_exp(a) * t(w)).sum(), RNG.standard_normal((3, 3)),
+              rtol=1e-4)
