@@ -192,3 +192,20 @@ def test_sequential_of_layers(dtype):
         ]))
 
     check_layer(build(nn), build(torch.nn), [x(3, 2, 5, 5)], dtype)
+
+
+@pytest.mark.parametrize("padding_idx", [None, 2])
+def test_embedding_composed_path(padding_idx):
+    from lucid.nn.functional.sparse import embedding_composed
+
+    idx = np.array([[0, 2, 4], [2, 1, 0]])
+    w = x(5, 3)
+    lw = lucid.tensor(w, requires_grad=True)
+    tw = torch.tensor(w, requires_grad=True)
+    out = embedding_composed(lucid.tensor(idx), lw, padding_idx)
+    t_out = torch.nn.functional.embedding(torch.tensor(idx), tw, padding_idx=padding_idx)
+    assert_close(out.numpy(), t_out.detach().numpy(), "float64", "output")
+    r = x(2, 3, 3, seed=4)
+    (out * lucid.tensor(r)).sum().backward()
+    (t_out * torch.tensor(r)).sum().backward()
+    assert_close(lw.grad.numpy(), tw.grad.numpy(), "float64", "weight grad")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import lucid
 from lucid.autograd.grad_mode import no_grad
+from lucid.nn.functional.activation import _has_kernel
 from lucid.tensor import Tensor
 
 __all__ = ["embedding", "one_hot"]
@@ -32,9 +33,13 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
         padding_idx += weight.shape[0]
     if max_norm is not None:
         _renorm(weight, input, max_norm, norm_type)
-    core = getattr(lucid, "embedding", None)
-    if core is not None:
-        return core(input, weight, padding_idx=padding_idx)
+    if _has_kernel(weight, "embedding"):
+        return lucid.embedding(input, weight, padding_idx=padding_idx)
+    return embedding_composed(input, weight, padding_idx)
+
+
+def embedding_composed(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:
+    """:func:`embedding` written with ``take`` and ``where`` (no fused op needed)."""
     out = lucid.take(weight, input.reshape(-1), axis=0).reshape(input.shape +
                                                                  (weight.shape[1],))
     if padding_idx is not None and weight.requires_grad:
