@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from lucid_backend_numpy.kernels import _conv_batch_last as batch_last
 from lucid_backend_numpy.kernels._im2col import (
     col2im,
     copy_to_scratch,
@@ -29,6 +30,15 @@ from lucid_backend_numpy.kernels._im2col import (
     windows,
 )
 from lucid_backend_numpy.kernels._registry import kernel
+
+
+# Below this many output positions per sample (or with any stride > 1) the batch-last
+# layout (one big GEMM, see _conv_batch_last) beats per-sample GEMMs.
+BATCH_LAST_MAX_POSITIONS = 256
+
+
+def _batch_last(positions, stride) -> bool:
+    return positions < BATCH_LAST_MAX_POSITIONS or any(s != 1 for s in stride)
 
 
 def _conv_columns(x, kernel_size, stride, padding, dilation, count=None, batch_inner=False):
@@ -56,6 +66,10 @@ def _conv_columns(x, kernel_size, stride, padding, dilation, count=None, batch_i
 
 @kernel("conv")
 def conv(x, w, *, stride, padding, dilation, groups):
+    count = tuple((n + lo + hi - d * (k - 1) - 1) // s + 1 for n, (lo, hi), k, s, d
+                  in zip(x.shape[2:], padding, w.shape[2:], stride, dilation))
+    if _batch_last(math.prod(count), stride):
+        return batch_last.conv(x, w, stride, padding, dilation, groups)
     n, c = x.shape[:2]
     o, k = w.shape[0], w.shape[2:]
     cols, grid, count = _conv_columns(x, k, stride, padding, dilation)
@@ -70,6 +84,8 @@ def conv(x, w, *, stride, padding, dilation, groups):
 
 @kernel("conv_weight_grad")
 def conv_weight_grad(x, g, *, stride, padding, dilation, groups, kernel_size):
+    if _batch_last(math.prod(g.shape[2:]), stride):
+        return batch_last.weight_grad(x, g, stride, padding, dilation, groups, kernel_size)
     n, c = x.shape[:2]
     o = g.shape[1]
     count = g.shape[2:]
@@ -99,6 +115,8 @@ def conv_weight_grad(x, g, *, stride, padding, dilation, groups, kernel_size):
 
 @kernel("conv_transpose")
 def conv_transpose(y, w, *, stride, padding, dilation, groups, output_size):
+    if _batch_last(math.prod(y.shape[2:]), stride):
+        return batch_last.transpose(y, w, stride, padding, dilation, groups, output_size)
     n = y.shape[0]
     i, cg = w.shape[:2]
     k = w.shape[2:]

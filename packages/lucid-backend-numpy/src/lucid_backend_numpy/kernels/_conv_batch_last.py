@@ -1,0 +1,97 @@
+"""Convolution in the batch-last layout: one GEMM per op (per group) for the whole batch.
+
+The input is copied once to ``(C, *Sp, N)`` (padded, batch innermost). Its im2col
+columns ``(C, *K, *L, N)`` are then copied with contiguous runs of at least ``N``
+elements (``L_last * N`` at stride 1), with no over-computed positions, and every
+product is a single large GEMM that OpenBLAS spreads over all its threads:
+
+* forward ``y_t (G, Og, L*N) = w (G, Og, Cg*K) @ cols (G, Cg*K, L*N)``
+* weight gradient ``dw = g_t (G, Og, L*N) @ cols^T``
+* input gradient ``cols = w^T @ g_t``, then one strided ``+=`` per kernel tap.
+
+This wins when each sample's GEMM would be small (few output positions per sample),
+where the per-sample layout of :mod:`conv` leaves BLAS single-threaded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from lucid_backend_numpy.kernels._im2col import copy_to_scratch, scratch
+
+
+def batch_last(x: np.ndarray, padding) -> np.ndarray:
+    """``(N, C, *S)`` -> zero-padded ``(C, *Sp, N)`` (negative padding crops)."""
+    n, c = x.shape[:2]
+    crop = tuple(slice(max(-lo, 0), s - max(-hi, 0)) for (lo, hi), s in zip(padding, x.shape[2:]))
+    x = x[(Ellipsis,) + crop]
+    grow = [(max(lo, 0), max(hi, 0)) for lo, hi in padding]
+    sp = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], grow))
+    out = np.zeros((c,) + sp + (n,), dtype=x.dtype)
+    inner = tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[2:], grow))
+    out[(slice(None),) + inner] = np.moveaxis(x, 0, -1)
+    return out
+
+
+def _count(sp, kernel, stride, dilation):
+    return tuple((s - d * (k - 1) - 1) // st + 1
+                 for s, k, st, d in zip(sp, kernel, stride, dilation))
+
+
+def columns(xt: np.ndarray, kernel, stride, dilation, count=None):
+    """Columns ``(C*K, P*N)`` (scratch) of a batch-last array ``(C, *Sp, N)``."""
+    nd = len(kernel)
+    sp = xt.shape[1:1 + nd]
+    count = tuple(count) if count is not None else _count(sp, kernel, stride, dilation)
+    st = xt.strides
+    view = as_strided(
+        xt, (xt.shape[0],) + tuple(kernel) + count + (xt.shape[-1],),
+        (st[0],) + tuple(st[1 + i] * dilation[i] for i in range(nd))
+        + tuple(st[1 + i] * stride[i] for i in range(nd)) + (st[-1],), writeable=False)
+    cols = copy_to_scratch(view, "columns")
+    return cols.reshape(xt.shape[0] * math.prod(kernel), -1), count
+
+
+def conv(x, w, stride, padding, dilation, groups):
+    n = x.shape[0]
+    o, k = w.shape[0], w.shape[2:]
+    cols, count = columns(batch_last(x, padding), k, stride, dilation)
+    cols = cols.reshape(groups, -1, cols.shape[-1])
+    yt = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, Og, P*N)
+    return np.ascontiguousarray(np.moveaxis(yt.reshape((o,) + count + (n,)), -1, 0))
+
+
+def weight_grad(x, g, stride, padding, dilation, groups, kernel_size):
+    o = g.shape[1]
+    c = x.shape[1]
+    cols, _ = columns(batch_last(x, padding), kernel_size, stride, dilation, g.shape[2:])
+    gt = scratch((o,) + g.shape[2:] + (g.shape[0],), g.dtype, "grad_t")
+    np.copyto(gt, np.moveaxis(g, 0, -1))
+    cols = cols.reshape(groups, -1, cols.shape[-1])
+    dw = np.matmul(gt.reshape(groups, o // groups, -1), cols.transpose(0, 2, 1))
+    return dw.reshape((o, c // groups) + tuple(kernel_size))
+
+
+def transpose(y, w, stride, padding, dilation, groups, output_size):
+    n, i = y.shape[:2]
+    cg, k = w.shape[1], w.shape[2:]
+    count = y.shape[2:]
+    yt = scratch((i,) + count + (n,), y.dtype, "grad_t")
+    np.copyto(yt, np.moveaxis(y, 0, -1))
+    wt = w.reshape(groups, i // groups, -1).transpose(0, 2, 1)  # (G, Cg*K, Ig)
+    cols = scratch((groups, cg * math.prod(k), math.prod(count) * n), y.dtype, "columns")
+    np.matmul(wt, yt.reshape(groups, i // groups, -1), out=cols)
+    cols = cols.reshape((groups * cg,) + k + count + (n,))
+    sizes = tuple(max((m - 1) * s + d * (kk - 1) + 1, lo + size) for m, s, d, kk, (lo, _), size
+                  in zip(count, stride, dilation, k, padding, output_size))
+    out = np.zeros((groups * cg,) + sizes + (n,), dtype=y.dtype)
+    for tap in itertools.product(*(range(kk) for kk in k)):
+        dst = tuple(slice(t * d, t * d + (m - 1) * s + 1, s)
+                    for t, d, m, s in zip(tap, dilation, count, stride))
+        out[(slice(None),) + dst] += cols[(slice(None),) + tap]
+    crop = tuple(slice(lo, lo + size) for (lo, _), size in zip(padding, output_size))
+    return np.ascontiguousarray(np.moveaxis(out[(slice(None),) + crop], -1, 0))
