@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from functools import partial
 
 import numpy as np
 
@@ -44,10 +45,10 @@ def main():
         w = rng.standard_normal(ws, dtype=np.float32)
         params = dict(stride=(1, 1), padding=((p, p), (p, p)), dilation=(1, 1), groups=1)
         y = kernels.conv(x, w, **params)
-        fwd = best(lambda: kernels.conv(x, w, **params), args.repeat)
-        dw = best(lambda: kernels.conv_weight_grad(x, y, kernel_size=ws[2:], **params),
+        fwd = best(partial(kernels.conv, x, w, **params), args.repeat)
+        dw = best(partial(kernels.conv_weight_grad, x, y, kernel_size=ws[2:], **params),
                   args.repeat)
-        dx = best(lambda: kernels.conv_transpose(y, w, output_size=xs[2:], **params),
+        dx = best(partial(kernels.conv_transpose, y, w, output_size=xs[2:], **params),
                   args.repeat)
         print(f"{name:10s} {fwd:8.3f} {dw:8.3f} {dx:8.3f}")
 

@@ -31,7 +31,6 @@ from lucid_backend_numpy.kernels._im2col import (
 )
 from lucid_backend_numpy.kernels._registry import kernel
 
-
 # Below this many output positions per sample (or with any stride > 1) the batch-last
 # layout (one big GEMM, see _conv_batch_last) beats per-sample GEMMs.
 BATCH_LAST_MAX_POSITIONS = 256
