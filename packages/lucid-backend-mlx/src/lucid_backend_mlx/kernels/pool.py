@@ -1,12 +1,13 @@
 """Pooling kernels: ``max_pool``, ``avg_pool``, ``avg_pool_transpose``, ``pool_scatter``,
 ``pool_gather``, ``adaptive_max_pool``, and ``unfold``/``fold`` (any nd, channels-first).
 
-Window reductions loop over the kernel taps (a handful); each step is one MLX op on a
-strided slice of the whole padded batch. Max pooling keeps, per output position, the
-first tap holding the maximum (NaN counts as the maximum) and returns it as a flat index
-into the unpadded input plane, which ``pool_scatter``/``pool_gather`` use for the
-gradient. Transposes (``avg_pool_transpose``, ``fold``) add each tap's slab back into
-a zero plane with ``.at[...].add``.
+Max pooling reads all windows as one strided view (``mx.as_strided``) and reduces it
+with one ``argmax``: the first tap holding the maximum (NaN counts as the maximum),
+returned as a flat index into the unpadded input plane, which
+``pool_scatter``/``pool_gather`` use for the gradient. Average pooling loops over the
+kernel taps (a handful); each step is one MLX op on a strided slice of the padded
+batch. Transposes (``avg_pool_transpose``, ``fold``) add each tap's slab back into a
+zero plane with ``.at[...].add``.
 """
 
 from __future__ import annotations
@@ -62,31 +63,40 @@ def _lowest(dtype):
     return int(np.iinfo(np.dtype(str(dtype).split(".")[-1])).min)
 
 
+def _windows(xp, kernel_size, stride, dilation, count):
+    """All pooling windows of the padded channels-first ``xp`` as one strided view
+    ``(N, C, *count, prod(K))`` (``mx.as_strided``; no copy of the windows)."""
+    nd = len(kernel_size)
+    spatial = xp.shape[2:]
+    row = [math.prod(spatial[i + 1:]) for i in range(nd)]
+    plane = math.prod(spatial)
+    strides = ([xp.shape[1] * plane, plane] + [r * s for r, s in zip(row, stride)]
+               + [r * d for r, d in zip(row, dilation)])
+    shape = tuple(xp.shape[:2]) + tuple(count) + tuple(kernel_size)
+    win = mx.as_strided(mx.contiguous(xp), shape, strides)
+    return win.reshape(shape[:2 + nd] + (-1,))
+
+
 @kernel("max_pool")
 def max_pool(x, *, kernel_size, stride, padding, dilation, ceil_mode):
+    """Window maxima and, per window, the flat index of the first maximum in the unpadded
+    input plane (MLX's ``argmax`` picks the first maximum, and the first NaN if any)."""
     xp, count = _padded(x, kernel_size, stride, padding, dilation, ceil_mode,
                         _lowest(x.dtype))
-    taps = _taps(kernel_size)
-    best = xp[_tap_slices(taps[0], stride, dilation, count)]
-    arg = mx.zeros(best.shape, dtype=mx.int64)
-    for t, tap in enumerate(taps[1:], start=1):
-        cand = xp[_tap_slices(tap, stride, dilation, count)]
-        better = cand > best
-        if _is_float(x):
-            better = better | (mx.isnan(cand) & ~mx.isnan(best))
-        best = mx.where(better, cand, best)
-        arg = mx.where(better, t, arg)
-    # tap number -> flat index into the unpadded input plane
+    win = _windows(xp, kernel_size, stride, dilation, count)
+    arg = mx.argmax(win, axis=-1)
+    best = mx.take_along_axis(win, mx.expand_dims(arg, -1), axis=-1)[..., 0]
+    # window tap number -> per-dim kernel offset -> flat index into the unpadded plane
     nd = len(kernel_size)
     spatial = x.shape[2:]
-    tap_coords = mx.array(taps, dtype=mx.int64)  # (T, nd)
-    index = mx.zeros(arg.shape, dtype=mx.int64)
+    arg = arg.astype(mx.int64)
+    index = mx.zeros((), dtype=mx.int64)
     for i in range(nd):
         shape = [1] * nd
         shape[i] = count[i]
         start = (mx.arange(count[i], dtype=mx.int64) * stride[i] - padding[i][0]).reshape(shape)
-        coord = start + mx.take(tap_coords[:, i], arg) * dilation[i]
-        index = index + coord * math.prod(spatial[i + 1:])
+        tap = (arg // math.prod(kernel_size[i + 1:])) % kernel_size[i]
+        index = index + (start + tap * dilation[i]) * math.prod(spatial[i + 1:])
     return best, index
 
 
