@@ -57,6 +57,7 @@ def tests(session: nox.Session, backend: str) -> None:
 def parity(session: nox.Session) -> None:
     """Layers, optimizers, schedulers and models against PyTorch CPU (torch in the venv)."""
     install_lucid(session, TORCH)
+    session.install("--no-deps", "torchvision==0.28.0")
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
                 *test_dirs("parity"), *session.posargs, env={"LUCID_BACKEND": "numpy"})
 
