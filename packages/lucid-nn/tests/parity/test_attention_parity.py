@@ -18,6 +18,8 @@ import lucid.nn as nn
 import lucid.nn.functional as F
 
 DTYPES = ["float32", "float64"]
+# torch's own notes on mask types, nested tensors and oneDNN are not about Lucid
+pytestmark = pytest.mark.filterwarnings("ignore:.*(mismatched|nested|oneDNN).*:UserWarning")
 
 
 def _pair(a: np.ndarray, dtype: str | None, grad: bool = True):

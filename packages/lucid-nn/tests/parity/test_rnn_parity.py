@@ -15,6 +15,8 @@ import lucid
 import lucid.nn as nn
 
 DTYPES = ["float32", "float64"]
+# torch's own notes on mask types, nested tensors and oneDNN are not about Lucid
+pytestmark = pytest.mark.filterwarnings("ignore:.*(mismatched|nested|oneDNN).*:UserWarning")
 SEQ, BATCH, IN, HID, PROJ = 5, 3, 4, 6, 3
 
 # (class name, extra kwargs)
