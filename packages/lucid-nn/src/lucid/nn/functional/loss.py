@@ -38,25 +38,31 @@ def _legacy(size_average, reduce_, reduction: str) -> str:
     return "none" if not reduce_ else ("mean" if size_average else "sum")
 
 
+def _weighted(loss: Tensor, weight, reduction: str, op: str) -> Tensor:
+    """Elementwise ``weight * loss``; its ``mean`` is the weighted mean
+    ``sum(w loss) / sum(w)`` (PyTorch's rule for ``mse_loss`` and ``l1_loss``)."""
+    if weight is None:
+        return apply_reduction(loss, reduction, op)
+    weighted = loss * weight
+    if reduction == "mean":
+        return lucid.sum(weighted) / lucid.sum(lucid.broadcast_to(weight, loss.shape))
+    return apply_reduction(weighted, reduction, op)
+
+
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean", weight=None) -> Tensor:
-    """``(x - y)^2``."""
+    """``(x - y)^2`` (times ``weight``; weighted mean for ``"mean"``)."""
     _check_same_shape(input, target, "mse_loss")
     diff = input - target
-    loss = diff * diff
-    if weight is not None:
-        loss = loss * weight
-    return apply_reduction(loss, _legacy(size_average, reduce, reduction), "mse_loss")
+    return _weighted(diff * diff, weight, _legacy(size_average, reduce, reduction), "mse_loss")
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
             reduction: str = "mean", weight=None) -> Tensor:
-    """``|x - y|``."""
+    """``|x - y|`` (times ``weight``; weighted mean for ``"mean"``)."""
     _check_same_shape(input, target, "l1_loss")
-    loss = lucid.abs(input - target)
-    if weight is not None:
-        loss = loss * weight
-    return apply_reduction(loss, _legacy(size_average, reduce, reduction), "l1_loss")
+    return _weighted(lucid.abs(input - target), weight,
+                     _legacy(size_average, reduce, reduction), "l1_loss")
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
