@@ -137,3 +137,19 @@ def test_state_dict_keys_match_torch_for_a_model():
         assert tuple(lucid_sd[k].shape) == tuple(torch_sd[k].shape), k
         assert str(lucid_sd[k].dtype).replace("lucid.", "") == \
             str(torch_sd[k].dtype).replace("torch.", ""), k
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_pixel_and_channel_shuffle(dtype):
+    from nn_parity_helpers import check_layer
+
+    data = rng.standard_normal((2, 8, 3, 4))
+    check_layer(nn.PixelShuffle(2), torch.nn.PixelShuffle(2), [data], dtype, train=(True,))
+    check_layer(nn.PixelUnshuffle(2), torch.nn.PixelUnshuffle(2),
+                [rng.standard_normal((2, 3, 4, 6))], dtype, train=(True,))
+    check_layer(nn.ChannelShuffle(4), torch.nn.ChannelShuffle(4), [data], dtype, train=(True,))
+    check_layer(nn.Softmax2d(), torch.nn.Softmax2d(), [data], dtype, train=(True,))
+    check_layer(nn.CosineSimilarity(), torch.nn.CosineSimilarity(), [data, data[::-1].copy()],
+                dtype, train=(True,))
+    check_layer(nn.PairwiseDistance(), torch.nn.PairwiseDistance(), [A, B], dtype,
+                train=(True,))

@@ -15,7 +15,8 @@ from lucid.nn.module import Module
 from lucid.nn.parameter import Buffer, Parameter
 
 _LAYER_MODULES = ["linear", "flatten", "embedding", "activation", "dropout", "loss", "conv",
-                  "fold", "pooling", "upsampling", "batchnorm", "normalization", "padding"]
+                  "fold", "pooling", "upsampling", "batchnorm", "normalization", "padding",
+                  "pixelshuffle", "distance"]
 _OPTIONAL_MODULES = ["rnn", "attention", "transformer"]
 
 __all__ = ["Module", "Parameter", "Buffer", "Sequential", "ModuleList", "ModuleDict",

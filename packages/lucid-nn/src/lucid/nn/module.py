@@ -292,8 +292,9 @@ class Module:
         """Training mode (dropout active, batch norm uses batch statistics) for the tree."""
         if not isinstance(mode, bool):
             raise ValueError(f"train: mode is expected to be a bool, got {mode!r}")
-        for module in self.modules():
-            object.__setattr__(module, "training", mode)
+        object.__setattr__(self, "training", mode)
+        for module in self.children():
+            module.train(mode)  # through the method, so subclasses may override it
         return self
 
     def eval(self) -> Module:
@@ -347,6 +348,7 @@ class Module:
         from lucid.dtypes import DType, to_dtype
 
         device, dtype = kwargs.pop("device", None), kwargs.pop("dtype", None)
+        kwargs.pop("non_blocking", None)  # accepted for PyTorch compatibility; moves are sync
         if kwargs:
             raise TypeError(f"to: unexpected arguments {sorted(kwargs)}")
         for a in args:

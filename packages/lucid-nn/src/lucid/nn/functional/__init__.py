@@ -25,7 +25,9 @@ from lucid.nn.functional.sampling import *  # noqa: F403
 from lucid.nn.functional.sampling import __all__ as _sampling
 from lucid.nn.functional.sparse import *  # noqa: F403
 from lucid.nn.functional.sparse import __all__ as _sparse
+from lucid.nn.functional.vision import *  # noqa: F403
+from lucid.nn.functional.vision import __all__ as _vision
 
 __all__ = sorted({*_activation, *_conv, *_dropout, *_linear, *_loss, *_loss_classification,
                   *_normalization, *_padding, *_pooling, *_sampling, *_sparse})
-__all__ = sorted({*__all__, *_attention})
+__all__ = sorted({*__all__, *_attention, *_vision})
