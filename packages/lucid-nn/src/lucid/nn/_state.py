@@ -74,13 +74,17 @@ def load_state_dict(module, state_dict, strict: bool = True, assign: bool = Fals
         raise StateDictError(f"Error(s) in loading state_dict for {module._get_name()}:\n\t"
                              + "\n\t".join(errors))
     with no_grad():
+        converted = {}  # every conversion first, so a failure leaves the module untouched
         for key, value in values.items():
-            mod, registry, name, current = expected[key]
-            value = value.to(current.device)
+            current = expected[key][3]
+            value = value.detach().to(current.device)
             if value.dtype != current.dtype:
                 value = value.astype(current.dtype)
+            converted[key] = value.clone()
+        for key, value in converted.items():
+            mod, registry, name, current = expected[key]
             if assign and registry == "_buffers":
-                mod._buffers[name] = value.detach()
+                mod._buffers[name] = value
             else:
-                move_tensor(current, value.detach().clone())
+                move_tensor(current, value)
     return IncompatibleKeys(missing, unexpected)

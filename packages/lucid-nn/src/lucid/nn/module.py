@@ -426,7 +426,7 @@ class Module:
         return handle
 
     def register_forward_hook(self, hook, *, prepend: bool = False,
-                              with_kwargs: bool = False):
+                              with_kwargs: bool = False, always_call: bool = False):
         """``hook(module, args, output)`` after ``forward``; it may return a new output.
         With ``with_kwargs``: ``hook(module, args, kwargs, output)``."""
         handle = _hooks.add_hook(self._forward_hooks, hook, prepend)
