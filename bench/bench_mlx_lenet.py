@@ -6,7 +6,7 @@ max-pool 2; 400->120->84->10 with ReLU) with cross-entropy and SGD (lr 0.01, mom
 0.9) on batches of 128 Fashion-MNIST images (random images if the dataset is not at
 ``/usr/share/datasets/fashion-mnist``). A step is forward, backward and update, then an
 evaluation of the loss, parameters and optimizer state (raw MLX: ``mx.eval``; Lucid: the
-optimizer evaluates what it updated, then ``loss.eval()``). Raw MLX is not compiled
+optimizer evaluates what it updated), then a read of the loss (``.item()``). Raw MLX is not compiled
 (``mx.compile``), like Lucid.
 
     python bench/bench_mlx_lenet.py [--device cpu|gpu] [--steps 40] [--rounds 3]
@@ -91,6 +91,7 @@ def mlx_side(device: str, batches, seed: int):
         loss, grads = loss_and_grad(model, x, y)
         opt.update(model, grads)
         mx.eval(loss, model.parameters(), opt.state)
+        loss.item()
         return loss
 
     return model, step
@@ -161,8 +162,9 @@ def lucid_side(device: str, batches, weights):
         opt.zero_grad()
         loss = F.cross_entropy(model(x), y)
         loss.backward()
-        opt.step()
-        return loss.eval()
+        opt.step()  # evaluates (mx.async_eval) the parameters and the momentum buffers
+        loss.item()  # wait for this step, as raw MLX's mx.eval does
+        return loss
 
     return model, step
 

@@ -35,6 +35,7 @@ def _live_nodes() -> int:
 
 def _pending_graph_edges(params) -> int:
     """Edges of the not-yet-evaluated MLX graph behind the parameters (0 once evaluated)."""
+    mx.synchronize()  # Tensor.eval() is mx.async_eval: let scheduled work land first
     out = io.StringIO()
     mx.export_to_dot(out, *[p.data for p in params])
     return out.getvalue().count("->")
@@ -75,8 +76,8 @@ def test_training_without_eval_keeps_graph_and_memory_flat(mlx_cpu):
         loss.backward()
         _sgd_step(params)
         if step in (WARMUP, STEPS):
-            samples[step] = (mx.get_active_memory(), _pending_graph_edges(params),
-                             _live_nodes())
+            edges = _pending_graph_edges(params)
+            samples[step] = (mx.get_active_memory(), edges, _live_nodes())
         del loss
 
     memory_warm, edges_warm, nodes_warm = samples[WARMUP]
@@ -102,7 +103,8 @@ def test_the_probes_see_a_growing_graph(mlx_cpu):
         (w * data).sum().backward()  # d/dw = data: independent of w
         _sgd_step([w])
         if step in (10, 40):
-            sizes.append((_pending_graph_edges([w]), mx.get_active_memory()))
+            edges = _pending_graph_edges([w])
+            sizes.append((edges, mx.get_active_memory()))
     assert sizes[1][0] > sizes[0][0] + 20
     assert sizes[1][1] > sizes[0][1]
     w.eval()

@@ -7,9 +7,10 @@ computes on ``mx.cpu`` for Lucid's ``cpu`` and on ``mx.gpu`` for Lucid's ``gpu``
 when MLX serves both devices in one process. MLX arrays live in unified memory, so the
 device only chooses where the kernels run.
 
-MLX is lazy: kernels build a graph and nothing is computed until ``mx.eval`` (Lucid's
-``Tensor.eval()``, the engine at the end of backward, the optimizer after a step) or a
-read (``.numpy()``, ``.item()``).
+MLX is lazy: kernels build a graph and nothing is computed until it is evaluated:
+Lucid's ``Tensor.eval()`` (called by the engine at the end of backward and by the
+optimizers after a step) starts the computation with ``mx.async_eval``, and a read
+(``.numpy()``, ``.item()``) waits for the values.
 """
 
 from __future__ import annotations
@@ -167,7 +168,14 @@ class MlxBackend(Backend):
 
     # -- execution -----------------------------------------------------------------------
     def eval(self, *arrays) -> None:
-        mx.eval(*arrays)
+        """Start computing ``arrays`` now (``mx.async_eval``) and return.
+
+        The graph behind them is scheduled at once, so it stops growing and its memory is
+        released as results land; reading a value (``.numpy()``, ``.item()``) waits for
+        it. Not blocking matters on a GPU: backward and the optimizer evaluate every leaf
+        gradient and parameter, and one blocking ``mx.eval`` per tensor would be one
+        device synchronisation each."""
+        mx.async_eval(*arrays)
 
     def seed(self, seed: int) -> None:
         _random_state.seed(seed)

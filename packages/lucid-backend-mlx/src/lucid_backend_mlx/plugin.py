@@ -5,6 +5,8 @@ an ``ImportError`` with an install hint that Lucid reports when the backend is a
 while every other plugin keeps loading.
 """
 
+import os
+
 from lucid.hookspecs import hookimpl
 
 INSTALL_HINT = ("pip install 'lucid-backend-mlx[cpu]' (MLX's CPU build), "
@@ -13,6 +15,11 @@ INSTALL_HINT = ("pip install 'lucid-backend-mlx[cpu]' (MLX's CPU build), "
 
 @hookimpl
 def lucid_backends():
+    # float32 means float32: MLX's CUDA backend runs float32 matmuls and convolutions in
+    # TF32 (10-bit mantissa, ~1e-3 relative error) unless MLX_ENABLE_TF32=0. Lucid keeps
+    # full float32 by default; set MLX_ENABLE_TF32=1 before importing Lucid to trade it
+    # for speed.
+    os.environ.setdefault("MLX_ENABLE_TF32", "0")
     try:
         import mlx.core  # noqa: F401
     except ImportError as exc:

@@ -16,6 +16,14 @@ import numpy as np
 from lucid_backend_mlx.kernels._registry import kernel
 
 
+def _scatter_device(dtype):
+    """Where a scatter of ``dtype`` runs: MLX's GPU scatter has no 64-bit integers, so
+    those scatters run on MLX's CPU device (unified memory: nothing is copied)."""
+    if dtype in (mx.int64, mx.uint64) and mx.default_device() == mx.gpu:
+        return mx.cpu
+    return mx.default_device()
+
+
 def _mx_index(index):
     return tuple(mx.array(e) if isinstance(e, np.ndarray) else e for e in index)
 
@@ -28,14 +36,16 @@ def getitem(x, *, index):
 @kernel("getitem_grad")
 def getitem_grad(g, *, index, shape):
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices accumulate)."""
-    return mx.zeros(shape, dtype=g.dtype).at[_mx_index(index)].add(g)
+    with mx.stream(_scatter_device(g.dtype)):
+        return mx.zeros(shape, dtype=g.dtype).at[_mx_index(index)].add(g)
 
 
 @kernel("setitem")
 def setitem(x, value, *, index):
-    out = mx.array(x)
-    out[_mx_index(index)] = value
-    return out
+    with mx.stream(_scatter_device(x.dtype)):
+        out = mx.array(x)
+        out[_mx_index(index)] = value
+        return out
 
 
 def _grid(index, dim: int):
@@ -59,14 +69,16 @@ def gather(x, index, *, dim):
 
 @kernel("scatter")
 def scatter(x, index, src, *, dim):
-    out = mx.array(x)
-    out[_grid(index, dim)] = src
-    return out
+    with mx.stream(_scatter_device(x.dtype)):
+        out = mx.array(x)
+        out[_grid(index, dim)] = src
+        return out
 
 
 @kernel("scatter_add")
 def scatter_add(x, index, src, *, dim):
-    return x.at[_grid(index, dim)].add(src)
+    with mx.stream(_scatter_device(x.dtype)):
+        return x.at[_grid(index, dim)].add(src)
 
 
 @kernel("nonzero")

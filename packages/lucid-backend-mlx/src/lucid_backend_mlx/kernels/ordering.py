@@ -108,9 +108,9 @@ def unique(x, *, dim):
     count = int(mx.sum(flags).item())
     first = _first_positions(flags, count)
     group = mx.cumsum(flags.astype(mx.int64)) - 1
-    inverse = mx.zeros((m,), dtype=mx.int64)
-    if m:
-        inverse[order] = group
+    # inverse[order[i]] = group[i], as a gather through the inverse permutation
+    # (MLX's GPU scatter has no int64)
+    inverse = group[mx.argsort(order)] if m else mx.zeros((0,), dtype=mx.int64)
     counts = mx.diff(mx.concatenate([first, mx.array([m], dtype=mx.int64)]))
     values = ranked[first]
     if dim is None:
