@@ -56,6 +56,16 @@ def columns(xt: np.ndarray, kernel, stride, dilation, count=None):
     return cols.reshape(xt.shape[0] * math.prod(kernel), -1), count
 
 
+def _positions_batch_channels(g, groups):
+    """``(N, I, *L)`` -> ``(G, P*N, Ig)`` (rows ordered ``(p, n)`` like the columns).
+    This transposition order is the cheap one for NumPy's strided copy."""
+    n, i = g.shape[:2]
+    p = math.prod(g.shape[2:])
+    gp = scratch((p, n, i), g.dtype, "grad_t")
+    np.copyto(gp, g.reshape(n, i, p).transpose(2, 0, 1))
+    return gp.reshape(p * n, groups, i // groups).transpose(1, 0, 2)
+
+
 def conv(x, w, stride, padding, dilation, groups):
     n = x.shape[0]
     o, k = w.shape[0], w.shape[2:]
@@ -66,32 +76,35 @@ def conv(x, w, stride, padding, dilation, groups):
 
 
 def weight_grad(x, g, stride, padding, dilation, groups, kernel_size):
-    o = g.shape[1]
-    c = x.shape[1]
+    o, c = g.shape[1], x.shape[1]
     cols, _ = columns(batch_last(x, padding), kernel_size, stride, dilation, g.shape[2:])
-    gt = scratch((o,) + g.shape[2:] + (g.shape[0],), g.dtype, "grad_t")
-    np.copyto(gt, np.moveaxis(g, 0, -1))
     cols = cols.reshape(groups, -1, cols.shape[-1])
-    dw = np.matmul(gt.reshape(groups, o // groups, -1), cols.transpose(0, 2, 1))
-    return dw.reshape((o, c // groups) + tuple(kernel_size))
+    dw = np.matmul(cols, _positions_batch_channels(g, groups))  # (G, Cg*K, Og)
+    return np.ascontiguousarray(dw.transpose(0, 2, 1)).reshape(
+        (o, c // groups) + tuple(kernel_size))
 
 
 def transpose(y, w, stride, padding, dilation, groups, output_size):
+    """``cols[t] = y_pn @ w[:, :, t]`` for every tap ``t`` (one batched GEMM whose output
+    ``(T, G, P*N, Cg)`` makes each tap's block contiguous), then one ``+=`` per tap into
+    a ``(*S, N, G, Cg)`` buffer with long contiguous runs."""
     n, i = y.shape[:2]
     cg, k = w.shape[1], w.shape[2:]
+    nd, taps, ig = len(k), math.prod(k), i // groups
     count = y.shape[2:]
-    yt = scratch((i,) + count + (n,), y.dtype, "grad_t")
-    np.copyto(yt, np.moveaxis(y, 0, -1))
-    wt = w.reshape(groups, i // groups, -1).transpose(0, 2, 1)  # (G, Cg*K, Ig)
-    cols = scratch((groups, cg * math.prod(k), math.prod(count) * n), y.dtype, "columns")
-    np.matmul(wt, yt.reshape(groups, i // groups, -1), out=cols)
-    cols = cols.reshape((groups * cg,) + k + count + (n,))
+    yp = _positions_batch_channels(y, groups)  # (G, P*N, Ig)
+    wk = w.reshape(groups, ig, cg, taps).transpose(3, 0, 1, 2)  # (T, G, Ig, Cg)
+    cols = scratch((taps, groups, yp.shape[1], cg), y.dtype, "columns")
+    np.matmul(yp[None], wk, out=cols)
+    cols = cols.reshape((taps, groups) + count + (n, cg))
     sizes = tuple(max((m - 1) * s + d * (kk - 1) + 1, lo + size) for m, s, d, kk, (lo, _), size
                   in zip(count, stride, dilation, k, padding, output_size))
-    out = np.zeros((groups * cg,) + sizes + (n,), dtype=y.dtype)
-    for tap in itertools.product(*(range(kk) for kk in k)):
-        dst = tuple(slice(t * d, t * d + (m - 1) * s + 1, s)
-                    for t, d, m, s in zip(tap, dilation, count, stride))
-        out[(slice(None),) + dst] += cols[(slice(None),) + tap]
+    out = np.zeros(sizes + (n, groups, cg), dtype=y.dtype)
+    for t, tap in enumerate(itertools.product(*(range(kk) for kk in k))):
+        dst = tuple(slice(a * d, a * d + (m - 1) * s + 1, s)
+                    for a, d, m, s in zip(tap, dilation, count, stride))
+        out[dst] += np.moveaxis(cols[t], 0, -2)
     crop = tuple(slice(lo, lo + size) for (lo, _), size in zip(padding, output_size))
-    return np.ascontiguousarray(np.moveaxis(out[(slice(None),) + crop], -1, 0))
+    out = out[crop].reshape(tuple(output_size) + (n, groups * cg))
+    order = (nd, nd + 1) + tuple(range(nd))
+    return np.ascontiguousarray(out.transpose(order))
