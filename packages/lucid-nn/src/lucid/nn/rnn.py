@@ -171,6 +171,8 @@ class RNNBase(Module):
         xp = x @ w_ih.mT  # (L, N, G*H): the input projection of every step at once
         if b_ih is not None:
             xp = xp + b_ih
+            if self.mode != "GRU":  # b_hh is only added: fold it in once (GRU scales b_hn)
+                xp, b_hh = xp + b_hh, None
         steps = lucid.unbind(xp, 0)
         order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
         outputs: list[Tensor | None] = [None] * len(steps)
