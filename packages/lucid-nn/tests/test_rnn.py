@@ -199,7 +199,8 @@ def test_dropout_between_layers_only_in_training():
     rnn.train()
     c, _ = rnn(x)
     assert not np.allclose(c.numpy(), a.numpy())
-    one = nn.RNN(3, 5, num_layers=1, dropout=0.5)  # a single layer has nothing to drop
+    with pytest.warns(UserWarning, match="num_layers=1"):
+        one = nn.RNN(3, 5, num_layers=1, dropout=0.5)  # a single layer has nothing to drop
     np.testing.assert_array_equal(one(x)[0].numpy(), one.eval()(x)[0].numpy())
 
 

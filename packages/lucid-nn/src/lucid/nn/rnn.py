@@ -16,6 +16,7 @@ Parameter names and shapes are PyTorch's (so state dicts load by name), for laye
 from __future__ import annotations
 
 import math
+import warnings
 
 import lucid
 from lucid.errors import ShapeError
@@ -60,6 +61,9 @@ class RNNBase(Module):
             raise ValueError(f"{type(self).__name__}: proj_size={proj_size} must be 0, or "
                              f"(LSTM only) positive and smaller than hidden_size "
                              f"({hidden_size})")
+        if dropout > 0 and num_layers == 1:
+            warnings.warn(f"{type(self).__name__}: dropout={dropout} acts between layers only, "
+                          "so it does nothing with num_layers=1", stacklevel=2)
         self.mode = mode
         self.input_size = input_size
         self.hidden_size = hidden_size
