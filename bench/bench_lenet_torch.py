@@ -19,8 +19,9 @@ evaluation). Threads: NumPy's BLAS is limited with ``OPENBLAS_NUM_THREADS`` /
 ``OMP_NUM_THREADS`` = ``--threads`` (default 1) and torch gets ``torch.set_num_threads`` of
 the same number, so both use the same cores. Memory: each framework trains in its own
 subprocess; the peak resident set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) is
-read at the end, and also right after setup (imports, data, model), so the training part
-shows as the difference. Results: a table on stdout and in ``<out>.txt``, curves in
+read after the imports, after setup (data, model) and at the end, so the framework, the data
+and the training show separately. Both keep the images as uint8 and normalise each batch.
+Results: a table on stdout and in ``<out>.txt``, curves in
 ``<out>.png`` (default ``bench/results/lenet_torch_<epochs>ep``).
 """
 
@@ -71,16 +72,21 @@ def read_idx_gz(path: Path, header: int) -> np.ndarray:
 
 
 def numpy_split(train: bool, limit: int | None):
-    """Images (N, 1, 28, 28) float32, normalised as ``lucid.transforms`` does; labels int64."""
+    """Images (N, 28, 28) uint8 and labels int64, read straight from the IDX files."""
     prefix = "train" if train else "t10k"
-    images = read_idx_gz(DATA / f"{prefix}-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28)
+    images = read_idx_gz(DATA / f"{prefix}-images-idx3-ubyte.gz", 16).reshape(-1, 28, 28)
     labels = read_idx_gz(DATA / f"{prefix}-labels-idx1-ubyte.gz", 8).astype(np.int64)
     if limit:
         images, labels = images[:limit], labels[:limit]
-    x = images.astype(np.float32) * np.float32(1 / 255)
+    return images, labels
+
+
+def normalize(images: np.ndarray) -> np.ndarray:
+    """uint8 (N, 28, 28) -> float32 (N, 1, 28, 28), the formula of ToTensor + Normalize."""
+    x = images[:, None].astype(np.float32) * np.float32(1 / 255)
     x = (x - np.asarray([MEAN], np.float32).reshape(-1, 1, 1)) / \
         np.asarray([STD], np.float32).reshape(-1, 1, 1)
-    return np.ascontiguousarray(x), labels
+    return np.ascontiguousarray(x)
 
 
 # -- workers (each runs in its own process) -----------------------------------------------
@@ -93,6 +99,7 @@ def run_lucid(args) -> dict:
     from lucid.datasets import FashionMNIST
     from lucid.models import lenet_5
 
+    import_rss = rss_mib()
     tf = T.Compose([T.ToTensor(), T.Normalize((MEAN,), (STD,))])
     train_set = FashionMNIST(train=True, transform=tf)
     test_set = FashionMNIST(train=False, transform=tf)
@@ -132,7 +139,7 @@ def run_lucid(args) -> dict:
                 seen += y.shape[0]
         return total / seen, correct / seen
 
-    return loop(args, train_epoch, evaluate, setup_rss)
+    return loop(args, train_epoch, evaluate, import_rss, setup_rss)
 
 
 def run_torch(args) -> dict:
@@ -140,11 +147,12 @@ def run_torch(args) -> dict:
     import torch.nn.functional as F
     from torch import nn
 
+    import_rss = rss_mib()
     torch.set_num_threads(args.threads)
+    # uint8 in memory, normalised batch by batch (as Lucid's DataLoader does)
     x_train, y_train = numpy_split(True, args.limit_train)
     x_test, y_test = numpy_split(False, None)
-    x_train, y_train = torch.from_numpy(x_train), torch.from_numpy(y_train)
-    x_test, y_test = torch.from_numpy(x_test), torch.from_numpy(y_test)
+    y_train, y_test = torch.from_numpy(y_train), torch.from_numpy(y_test)
     model = nn.Module()
     model.features = nn.Sequential(nn.Conv2d(1, 6, 5), nn.Tanh(), nn.AvgPool2d(2, 2),
                                    nn.Conv2d(6, 16, 5), nn.Tanh(), nn.AvgPool2d(2, 2))
@@ -161,8 +169,8 @@ def run_torch(args) -> dict:
         model.train()
         total, correct, seen = 0.0, 0, 0
         for idx in batches:
-            idx = torch.from_numpy(idx)
-            x, y = x_train[idx], y_train[idx]
+            x = torch.from_numpy(normalize(x_train[idx]))
+            y = y_train[torch.from_numpy(idx)]
             logits = forward(x)
             loss = F.cross_entropy(logits, y)
             opt.zero_grad()
@@ -178,17 +186,18 @@ def run_torch(args) -> dict:
         total, correct, seen = 0.0, 0, 0
         with torch.no_grad():
             for i in range(0, len(x_test), 1000):
-                x, y = x_test[i:i + 1000], y_test[i:i + 1000]
+                x = torch.from_numpy(normalize(x_test[i:i + 1000]))
+                y = y_test[i:i + 1000]
                 logits = forward(x)
                 total += F.cross_entropy(logits, y, reduction="sum").item()
                 correct += int((logits.argmax(1) == y).sum())
                 seen += len(y)
         return total / seen, correct / seen
 
-    return loop(args, train_epoch, evaluate, setup_rss)
+    return loop(args, train_epoch, evaluate, import_rss, setup_rss)
 
 
-def loop(args, train_epoch, evaluate, setup_rss) -> dict:
+def loop(args, train_epoch, evaluate, import_rss, setup_rss) -> dict:
     history = []
     for epoch in range(1, args.epochs + 1):
         t0 = time.perf_counter()
@@ -202,7 +211,8 @@ def loop(args, train_epoch, evaluate, setup_rss) -> dict:
         print(f"[{args.worker}] epoch {epoch}: train {train_loss:.4f} {100 * train_acc:.2f}%  "
               f"test {test_loss:.4f} {100 * test_acc:.2f}%  {t1 - t0:.1f}+{t2 - t1:.1f} s",
               file=sys.stderr, flush=True)
-    return {"history": history, "setup_rss_mib": setup_rss, "peak_rss_mib": rss_mib()}
+    return {"history": history, "import_rss_mib": import_rss, "setup_rss_mib": setup_rss,
+            "peak_rss_mib": rss_mib()}
 
 
 # -- driver -------------------------------------------------------------------------------
@@ -244,8 +254,9 @@ def table(results: dict, args) -> str:
               f"{e_lu / e_to:.2f}"]
     for name in ("lucid", "torch"):
         r = results[name]
-        lines.append(f"peak RSS {name}: {r['peak_rss_mib']:.0f} MiB (after setup: "
-                     f"{r['setup_rss_mib']:.0f} MiB, training adds "
+        lines.append(f"peak RSS {name}: {r['peak_rss_mib']:.0f} MiB (after imports "
+                     f"{r['import_rss_mib']:.0f} MiB, after data+model setup "
+                     f"{r['setup_rss_mib']:.0f} MiB; training adds "
                      f"{r['peak_rss_mib'] - r['setup_rss_mib']:.0f} MiB)")
     return "\n".join(lines)
 
