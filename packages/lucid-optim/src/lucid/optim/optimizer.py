@@ -309,14 +309,24 @@ def _tensors_in(value):
 
 
 def evaluate(items) -> None:
-    """Force lazy backends to compute updated tensors (a no-op on eager backends)."""
+    """Force lazy backends to compute updated tensors (a no-op on eager backends), with
+    one ``backend.eval`` call per backend for all of them."""
+    pending: dict[int, tuple] = {}
+    for t in _lazy_tensors(items):
+        pending.setdefault(id(t._backend), (t._backend, []))[1].append(t._data)
+    for backend, arrays in pending.values():
+        backend.eval(*arrays)
+
+
+def _lazy_tensors(items):
     for item in items:
         if isinstance(item, Tensor):
-            item.eval()
+            if item._backend.lazy:
+                yield item
         elif isinstance(item, dict):
-            evaluate(item.values())
+            yield from _lazy_tensors(item.values())
         elif isinstance(item, (list, tuple)):
-            evaluate(item)
+            yield from _lazy_tensors(item)
 
 
 def _describe(value) -> str:
