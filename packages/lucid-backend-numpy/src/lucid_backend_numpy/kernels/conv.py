@@ -22,7 +22,6 @@ from lucid_backend_numpy.kernels import _conv_batch_last as batch_last
 from lucid_backend_numpy.kernels._im2col import (
     col2im,
     copy_to_scratch,
-    crop_grid,
     flat_padded,
     pad,
     scratch,
@@ -74,11 +73,9 @@ def conv(x, w, *, stride, padding, dilation, groups):
     cols, grid, count = _conv_columns(x, k, stride, padding, dilation)
     cols = cols.reshape(n, groups, (c // groups) * math.prod(k), -1)
     wg = w.reshape(groups, o // groups, -1)
-    if tuple(grid) == tuple(count):
-        return np.matmul(wg, cols).reshape((n, o) + tuple(count))
-    y = scratch((n, groups, o // groups, cols.shape[-1]), x.dtype, "conv_out")
-    np.matmul(wg, cols, out=y)
-    return crop_grid(y.reshape(n, o, -1), grid, count)
+    y = np.matmul(wg, cols).reshape((n, o) + tuple(grid))
+    # the over-computed columns are cropped by a view (no copy)
+    return y[(Ellipsis,) + tuple(slice(0, m) for m in count)]
 
 
 @kernel("conv_weight_grad")
@@ -103,8 +100,9 @@ def conv_weight_grad(x, g, *, stride, padding, dilation, groups, kernel_size):
         dw = np.matmul(g, cols.transpose(0, 1, 3, 2)).sum(axis=0)
     else:
         full = scratch((o, n) + tuple(grid), g.dtype, "grad_t")
-        if tuple(grid) != tuple(count):
-            full.fill(0)
+        for i in range(1, len(count)):  # zero the over-computed columns only
+            full[(Ellipsis,) + (slice(None),) * i + (slice(count[i], None),)
+                 + (slice(None),) * (len(count) - i - 1)] = 0
         full[(Ellipsis,) + inner] = g.swapaxes(0, 1)
         cols = cols.reshape(groups, ck, -1)
         dw = np.matmul(cols, full.reshape(groups, o // groups, -1).transpose(0, 2, 1))
