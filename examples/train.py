@@ -81,6 +81,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     p.add_argument("--weight-decay", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu", help="cpu, gpu or gpu:N")
+    p.add_argument("--backend", default=None, help="backend serving --device (e.g. mlx to run "
+                   "MLX on the CPU); default: the installed binding")
     p.add_argument("--limit-train", type=int, default=None, metavar="N",
                    help="use only the first N training images")
     p.add_argument("--limit-test", type=int, default=None, metavar="N",
@@ -143,6 +145,8 @@ def train(args: argparse.Namespace, log=print) -> dict:
     Returns ``{"history": [per-epoch dicts], "model", "optimizer", "out": Path,
     "checkpoint": Path, "plot": Path}``.
     """
+    if args.backend:
+        lucid.backends.bind(lucid.device(args.device).type, args.backend)
     lucid.manual_seed(args.seed)
     np.random.seed(args.seed)
     out = Path(args.out) if args.out else default_out(args)
@@ -160,7 +164,8 @@ def train(args: argparse.Namespace, log=print) -> dict:
     log(f"{args.model} ({n_params:,} parameters) on {args.dataset}: "
         f"{len(train_loader.dataset)} train / {len(test_loader.dataset)} test images, "
         f"{args.optimizer} lr={args.lr} batch={args.batch_size}, scheduler={args.scheduler}, "
-        f"device={args.device}, BLAS threads={os.environ.get('OPENBLAS_NUM_THREADS', '?')}; "
+        f"device={args.device} ({lucid.backends.binding()[lucid.device(args.device).type]}), "
+        f"BLAS threads={os.environ.get('OPENBLAS_NUM_THREADS', '?')}; "
         f"setup {time.perf_counter() - t0:.1f} s; output in {out}")
 
     history, step_losses = [], []
@@ -213,7 +218,11 @@ def train(args: argparse.Namespace, log=print) -> dict:
 
 
 def main(argv=None) -> int:
-    train(parse_args(argv))
+    try:
+        train(parse_args(argv))
+    except lucid.LucidError as exc:  # missing dataset, backend without a GPU, ...
+        print(f"train.py: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 
