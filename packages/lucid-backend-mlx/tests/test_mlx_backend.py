@@ -74,7 +74,10 @@ def test_float64_is_refused_on_the_gpu_with_a_hint():
         view.kernels["full"](shape=(2,), fill_value=0.0, dtype=lucid.float64)
     with pytest.raises(lucid.DTypeError, match="astype: float64"):
         view.kernels["astype"](mx.zeros((2,)), dtype=lucid.float64)
+    with pytest.raises(lucid.DTypeError, match="float64"):
+        view.scalar(1.0, lucid.float64)
     assert view.native_dtype(lucid.float32) == mx.float32
+    assert view.scalar(2, lucid.int64).dtype == mx.int64
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES, ids=lambda d: d.name)

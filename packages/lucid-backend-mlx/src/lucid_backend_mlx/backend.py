@@ -149,6 +149,12 @@ class MlxBackend(Backend):
             raise _float64_error("moving a float64 array to the device")
         return mx.array(array, dtype=TO_MLX[dtype])
 
+    def scalar(self, value, dtype: DType) -> mx.array:
+        """A 0-d ``mx.array`` of ``value`` (straight from the Python number, no NumPy)."""
+        if self._no_float64 and dtype == Float64:
+            raise _float64_error("a float64 scalar")
+        return mx.array(value, dtype=TO_MLX[dtype])
+
     def to_numpy(self, array: mx.array) -> np.ndarray:
         return np.array(array)  # evaluates; a copy, so NumPy writes never touch MLX memory
 
