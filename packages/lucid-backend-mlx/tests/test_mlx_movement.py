@@ -100,3 +100,23 @@ def test_mixing_devices_names_both(numpy_cpu, gpu):
     a = lucid.tensor([1.0])
     with pytest.raises(lucid.DeviceMismatchError, match="cpu and gpu|gpu and cpu"):
         a + a.to("gpu")
+
+
+def test_module_to_moves_parameters_and_buffers_to_mlx(switch_cpu, gpu):
+    nn = pytest.importorskip("lucid.nn")
+    switch_cpu("numpy")
+    model = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3))
+    x = lucid.tensor(np.random.default_rng(0).standard_normal((5, 4)), dtype=lucid.float32)
+    model.eval()
+    want = model(x).numpy()
+    dtypes = {k: v.dtype for k, v in model.state_dict().items()}
+    assert lucid.int64 in dtypes.values()  # BatchNorm's num_batches_tracked
+    on_gpu = model.to("gpu")
+    assert {k: v.dtype for k, v in on_gpu.state_dict().items()} == dtypes
+    tensors = list(on_gpu.parameters()) + list(on_gpu.buffers())
+    assert all(isinstance(t.data, mx.array) for t in tensors)
+    assert all(t.device == lucid.device("gpu") for t in tensors)
+    np.testing.assert_allclose(on_gpu(x.to("gpu")).numpy(), want, rtol=1e-5, atol=1e-6)
+    back = on_gpu.to("cpu")
+    assert all(isinstance(t.data, np.ndarray) for t in back.parameters())
+    np.testing.assert_allclose(back(x).numpy(), want, rtol=1e-5, atol=1e-6)
