@@ -138,14 +138,6 @@ def shifted_columns(buf: np.ndarray, sp, kernel, dilation) -> tuple[np.ndarray, 
     return view, grid
 
 
-def crop_grid(y: np.ndarray, grid, count) -> np.ndarray:
-    """``y (*lead, M)`` on the stride-1 grid -> contiguous ``(*lead, *count)``."""
-    y = y.reshape(y.shape[:-1] + tuple(grid))
-    if tuple(grid) == tuple(count):
-        return y
-    return np.ascontiguousarray(y[(Ellipsis,) + tuple(slice(0, c) for c in count)])
-
-
 def col2im(cols: np.ndarray, sizes, stride, dilation, dtype=None) -> np.ndarray:
     """Adjoint of :func:`windows`: ``cols (*lead, *K, *L)`` summed into a zero array of
     spatial shape ``sizes`` at ``l*stride + k*dilation`` (one strided ``+=`` per tap)."""
