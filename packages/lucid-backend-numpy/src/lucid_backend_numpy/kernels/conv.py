@@ -1,17 +1,21 @@
 """Convolution kernels: ``conv``, ``conv_transpose``, ``conv_weight_grad`` (any nd, groups).
 
-Layout: im2col columns ``(N, G, Cg*K, M)`` so the product with the weight
-``(G, Og, Cg*K)`` is one batched BLAS GEMM that writes ``(N, G, Og, M)`` = the output in
-NCHW order, without a transpose copy. Stride 1 (the common case) uses the contiguous
-shifted-run columns of :func:`_im2col.shifted_columns`; other strides use the strided
-window view. Column buffers are reused scratch memory (:func:`_im2col.scratch`).
+Two layouts, picked per call:
 
-``conv_weight_grad`` is one GEMM ``g (G, Og, N*M) @ columns (G, N*M, Cg*K)`` (or, for
-few output channels, per-sample GEMMs summed). ``conv_transpose`` either scatters the
-GEMM ``w^T @ y`` with :func:`_im2col.col2im` (strided, or fewer output than input
-channels) or, with stride 1, convolves ``y`` with the flipped, channel-swapped weight.
+* **batch-last** (:mod:`_conv_batch_last`) when a sample has few output positions or
+  the stride is > 1: one large GEMM per op for the whole batch.
+* **per-sample** otherwise (stride 1, large images): im2col columns ``(N, G, Cg*K, M)``
+  so the product with the weight ``(G, Og, Cg*K)`` is one batched BLAS GEMM writing
+  ``(N, G, Og, M)``, the output already in NCHW order. The columns are the contiguous
+  shifted runs of :func:`_im2col.shifted_columns` (a few ``M``-long copies per channel
+  and tap); the ``M`` grid includes a few over-computed columns that are cropped by a
+  view. ``conv_weight_grad`` is one GEMM ``columns (G, Cg*K, N*M) @ g^T`` (or
+  per-sample GEMMs summed when the weight is tiny). ``conv_transpose`` convolves ``y``
+  with the flipped, channel-swapped weight when it has at least as many outputs as
+  inputs, else scatters ``w^T @ y`` with one contiguous shifted ``+=`` per tap.
+
+Column buffers are reused scratch memory (:func:`_im2col.scratch`).
 """
-
 from __future__ import annotations
 
 import math
