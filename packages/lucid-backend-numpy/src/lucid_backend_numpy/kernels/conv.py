@@ -24,13 +24,10 @@ import numpy as np
 
 from lucid_backend_numpy.kernels import _conv_batch_last as batch_last
 from lucid_backend_numpy.kernels._im2col import (
-    col2im,
     copy_to_scratch,
     flat_padded,
-    pad,
     scratch,
     shifted_columns,
-    windows,
 )
 from lucid_backend_numpy.kernels._registry import kernel
 
@@ -43,27 +40,17 @@ def _batch_last(positions, stride) -> bool:
     return positions < BATCH_LAST_MAX_POSITIONS or any(s != 1 for s in stride)
 
 
-def _conv_columns(x, kernel_size, stride, padding, dilation, count=None, batch_inner=False):
-    """Columns ``(N, C, *K, M)`` (or ``(C, *K, N, M)`` with ``batch_inner``) in scratch
-    memory, the grid that ``M`` flattens, and the output count per dim."""
-    nd = len(kernel_size)
-    if all(s == 1 for s in stride):
-        buf, sp = flat_padded(x, padding, kernel_size, dilation)
-        view, grid = shifted_columns(buf, sp, kernel_size, dilation)
-        if count is None:
-            count = (grid[0],) + tuple(n - d * (k - 1) for n, k, d in
-                                       zip(sp[1:], kernel_size[1:], dilation[1:]))
-        spatial = 1
-    else:
-        win = windows(pad(x, padding), kernel_size, stride, dilation, count)
-        grid = count = win.shape[2:2 + nd]
-        view = win.transpose((0, 1) + tuple(range(2 + nd, 2 + 2 * nd))
-                             + tuple(range(2, 2 + nd)))
-        spatial = nd
+def _conv_columns(x, kernel_size, padding, dilation, batch_inner=False):
+    """Stride-1 columns ``(N, C, *K, M)`` (or ``(C, *K, N, M)`` with ``batch_inner``) in
+    scratch memory, the grid that ``M`` flattens, and the output count per dim."""
+    buf, sp = flat_padded(x, padding, kernel_size, dilation)
+    view, grid = shifted_columns(buf, sp, kernel_size, dilation)
+    count = (grid[0],) + tuple(n - d * (k - 1) for n, k, d in
+                               zip(sp[1:], kernel_size[1:], dilation[1:]))
     if batch_inner:
-        view = np.moveaxis(view, 0, -1 - spatial)
+        view = np.moveaxis(view, 0, -2)
     cols = copy_to_scratch(view, "columns")
-    return cols.reshape(cols.shape[:cols.ndim - spatial] + (-1,)), tuple(grid), tuple(count)
+    return cols.reshape(cols.shape[:-1] + (-1,)), tuple(grid), count
 
 
 @kernel("conv")
@@ -74,7 +61,7 @@ def conv(x, w, *, stride, padding, dilation, groups):
         return batch_last.conv(x, w, stride, padding, dilation, groups)
     n, c = x.shape[:2]
     o, k = w.shape[0], w.shape[2:]
-    cols, grid, count = _conv_columns(x, k, stride, padding, dilation)
+    cols, grid, count = _conv_columns(x, k, padding, dilation)
     cols = cols.reshape(n, groups, (c // groups) * math.prod(k), -1)
     wg = w.reshape(groups, o // groups, -1)
     y = np.matmul(wg, cols).reshape((n, o) + tuple(grid))
@@ -91,8 +78,7 @@ def conv_weight_grad(x, g, *, stride, padding, dilation, groups, kernel_size):
     count = g.shape[2:]
     ck = (c // groups) * math.prod(kernel_size)
     few = (o // groups) * ck < 1024  # tiny weight: per-sample GEMMs beat one long GEMM
-    cols, grid, _ = _conv_columns(x, kernel_size, stride, padding, dilation, count,
-                                  batch_inner=not few)
+    cols, grid, _ = _conv_columns(x, kernel_size, padding, dilation, batch_inner=not few)
     inner = tuple(slice(0, m) for m in count)
     if few:
         if tuple(grid) != tuple(count):  # stride-1 grid: zero the garbage columns via g
@@ -118,11 +104,11 @@ def conv_weight_grad(x, g, *, stride, padding, dilation, groups, kernel_size):
 def conv_transpose(y, w, *, stride, padding, dilation, groups, output_size):
     if _batch_last(math.prod(y.shape[2:]), stride):
         return batch_last.transpose(y, w, stride, padding, dilation, groups, output_size)
-    n = y.shape[0]
     i, cg = w.shape[:2]
     k = w.shape[2:]
     nd = len(k)
-    if all(s == 1 for s in stride) and cg * groups >= i:  # as many outputs as inputs
+    # here stride == 1 (strided convolutions take the batch-last layout)
+    if cg * groups >= i:  # as many outputs as inputs
         # z = full correlation of y with the flipped weight, cropped to output_size.
         wt = w.reshape((groups, i // groups, cg) + k).swapaxes(1, 2)
         wt = wt.reshape((groups * cg, i // groups) + k)[(Ellipsis,) + (slice(None, None, -1),) * nd]
@@ -132,17 +118,7 @@ def conv_transpose(y, w, *, stride, padding, dilation, groups, output_size):
             pads.append((before, size - m - before + d * (kk - 1)))
         return conv(y, np.ascontiguousarray(wt), stride=stride, padding=tuple(pads),
                     dilation=dilation, groups=groups)
-    if all(s == 1 for s in stride):
-        return _transpose_flat(y, w, padding, dilation, groups, output_size)
-    count = y.shape[2:]
-    cols = scratch((n, groups, cg * math.prod(k), math.prod(count)), y.dtype, "columns")
-    np.matmul(w.reshape(groups, i // groups, -1).transpose(0, 2, 1),
-              y.reshape(n, groups, i // groups, -1), out=cols)  # (N, G, Cg*K, P)
-    cols = cols.reshape((n, groups * cg) + k + tuple(count))
-    sizes = tuple(max((m - 1) * s + d * (kk - 1) + 1, lo + size) for m, s, d, kk, (lo, _), size
-                  in zip(count, stride, dilation, k, padding, output_size))
-    full = col2im(cols, sizes, stride, dilation)
-    return _crop(full, padding, output_size)
+    return _transpose_flat(y, w, padding, dilation, groups, output_size)
 
 
 def _crop(full, padding, output_size):
