@@ -94,7 +94,13 @@ def embedding(indices, weight, *, padding_idx, zero_padding):
 def embedding_backward(g, indices, *, num_weights, padding_idx):
     dim = g.shape[-1]
     out = np.zeros((num_weights, dim), dtype=g.dtype)
-    np.add.at(out, indices.reshape(-1), g.reshape(-1, dim))
+    flat = indices.reshape(-1)
+    if flat.size:
+        # sort the lookups by row, then one segmented sum per distinct row (no np.add.at)
+        order = np.argsort(flat, kind="stable")
+        rows = flat[order]
+        starts = np.flatnonzero(np.concatenate(([True], rows[1:] != rows[:-1])))
+        out[rows[starts]] = np.add.reduceat(g.reshape(-1, dim)[order], starts, axis=0)
     if padding_idx is not None:
         out[padding_idx] = 0
     return out

@@ -156,31 +156,36 @@ def adaptive_ranges(size: int, out: int):
 def adaptive_max_pool(x, *, output_size):
     nd = len(output_size)
     spatial = x.shape[2:]
-    # per dim: (out, kmax) input coordinates, short windows padded by repeating their end
-    coords = []
-    for n, o in zip(spatial, output_size):
-        start, end = adaptive_ranges(n, o)
-        kmax = int((end - start).max())
-        idx = start[:, None] + np.arange(kmax)[None, :]
-        coords.append(np.minimum(idx, (end - 1)[:, None]))
-    # gather (N, C, o1, k1, o2, k2, ...)
-    index = tuple(coords[i].reshape([1] * (2 * i) + list(coords[i].shape)
-                                    + [1] * (2 * (nd - i - 1))) for i in range(nd))
-    win = x[(slice(None), slice(None)) + index]
-    order = tuple(range(2, 2 + 2 * nd, 2)) + tuple(range(3, 3 + 2 * nd, 2))
-    win = win.transpose((0, 1) + order)
-    win = win.reshape(win.shape[:2 + nd] + (-1,))
-    arg = np.argmax(win, axis=-1)  # first maximum (NaN counts as maximum, like torch)
-    values = np.take_along_axis(win, arg[..., None], axis=-1)[..., 0]
-    ks = [c.shape[1] for c in coords]
-    local = np.unravel_index(arg, ks)
-    flat = np.zeros(arg.shape, dtype=np.int64)
-    for i in range(nd):
-        shape = [1] * nd
-        shape[i] = output_size[i]
-        rows = np.arange(output_size[i]).reshape(shape)
-        flat += coords[i][rows, local[i]] * math.prod(spatial[i + 1:])
-    return values, flat
+    if all(n % o == 0 for n, o in zip(spatial, output_size)):  # equal, disjoint windows
+        k = tuple(n // o for n, o in zip(spatial, output_size))
+        return max_pool(x, kernel_size=k, stride=k, padding=((0, 0),) * nd,
+                        dilation=(1,) * nd, ceil_mode=False)
+    # The maximum is separable: reduce the last dim's windows, then the one before, ...
+    # carrying the flat input index of the running maximum. Row-major first-maximum ties
+    # (PyTorch's) survive because each stage keeps the first maximum of its windows.
+    best = x
+    flat = np.arange(math.prod(spatial), dtype=np.int64).reshape(spatial)
+    flat = np.broadcast_to(flat, x.shape)
+    with_nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
+    for axis in reversed(range(2, 2 + nd)):
+        start, end = adaptive_ranges(x.shape[axis], output_size[axis - 2])
+        cur = np.take(best, start, axis=axis)
+        cur_flat = np.take(flat, start, axis=axis)
+        seen = np.isnan(cur) if with_nan else None
+        for t in range(1, int((end - start).max())):
+            idx = np.minimum(start + t, end - 1)  # short windows repeat their last element
+            cand = np.take(best, idx, axis=axis)
+            better = cand > cur
+            if with_nan:
+                isnan = np.isnan(cand)
+                better |= isnan & ~seen
+                seen |= isnan
+                cur = np.where(better, cand, cur)
+            else:
+                cur = np.maximum(cur, cand)
+            cur_flat = cur_flat + (np.take(flat, idx, axis=axis) - cur_flat) * better
+        best, flat = cur, cur_flat
+    return best, np.ascontiguousarray(flat)
 
 
 @kernel("unfold")

@@ -5,7 +5,8 @@ input window ``[floor(i*S/O), ceil((i+1)*S/O))`` (PyTorch's rule).
 
 The average is separable: ``y = x x_1 A_1 x_2 A_2 ...`` with ``A_d`` the ``(O, S)``
 matrix holding ``1/len(window)`` on each window, so it is composed from ``matmul``
-(its gradient is the transposed averaging, for free). The maximum is an op with the
+(its gradient is the transposed averaging, for free); when ``O`` divides ``S`` the
+windows are equal and disjoint and a dim is just ``reshape`` + ``mean``. The maximum is an op with the
 flat argmax indices as second output; ``dx = pool_scatter(dy, indices)``.
 """
 
@@ -65,8 +66,12 @@ def adaptive_avg_pool_nd(nd, op, x, output_size) -> Tensor:
     for i in reversed(range(nd)):
         if spatial[i] == sizes[i]:
             continue
-        a = _averaging_matrix(spatial[i], sizes[i], x)
         lead, later = y.shape[:2 + i], y.shape[3 + i:]
+        if spatial[i] % sizes[i] == 0:  # equal disjoint windows: a reshape and a mean
+            width = spatial[i] // sizes[i]
+            y = y.reshape(lead + (sizes[i], width) + later).mean(axis=3 + i)
+            continue
+        a = _averaging_matrix(spatial[i], sizes[i], x)
         if not later:
             y = y @ a.mT
         else:
