@@ -6,8 +6,9 @@ input window ``[floor(i*S/O), ceil((i+1)*S/O))`` (PyTorch's rule).
 The average is separable: ``y = x x_1 A_1 x_2 A_2 ...`` with ``A_d`` the ``(O, S)``
 matrix holding ``1/len(window)`` on each window, so it is composed from ``matmul``
 (its gradient is the transposed averaging, for free); when ``O`` divides ``S``
-the windows are equal and disjoint and a dim is just ``reshape`` + ``mean``. The maximum is an op with the
-flat argmax indices as second output; ``dx = pool_scatter(dy, indices)``.
+the windows are equal and disjoint and a dim is just ``reshape`` + ``mean``. The
+maximum is an op with the flat argmax indices as second output;
+``dx = pool_scatter(dy, indices)``.
 """
 
 from __future__ import annotations
