@@ -70,6 +70,11 @@ def _windows(x, stride, groups) -> bool:
 def conv(x, w, *, stride, padding, dilation, groups):
     if _windows(x, stride, groups):
         return _conv_windows.conv(x, w, stride, padding, dilation, groups)
+    return general_conv(x, w, stride, padding, dilation, groups)
+
+
+def general_conv(x, w, stride, padding, dilation, groups):
+    """``conv`` as one ``mx.conv_general`` call (channels moved last and back)."""
     xs, lo, hi = _split_pads(_channels_last(x), [p[0] for p in padding],
                              [p[1] for p in padding])
     y = mx.conv_general(xs, _channels_last(w), stride=list(stride), padding=(lo, hi),
@@ -81,6 +86,12 @@ def conv(x, w, *, stride, padding, dilation, groups):
 def conv_transpose(g, w, *, output_size, stride, padding, dilation, groups):
     if _windows(g, stride, groups):
         return _conv_windows.transpose(g, w, output_size, stride, padding, dilation, groups)
+    return general_transpose(g, w, output_size, stride, padding, dilation, groups)
+
+
+def general_transpose(g, w, output_size, stride, padding, dilation, groups):
+    """``conv_transpose`` as one ``mx.conv_general`` call: stride-dilated input, flipped
+    kernel with in/out channels swapped per group."""
     nd = len(stride)
     out_ch, in_per_group = w.shape[0], w.shape[1]
     kernel_size = w.shape[2:]
@@ -118,10 +129,10 @@ def _transpose_conv(g, wt, stride, lo, hi, dilation, groups):
 def conv_weight_grad(x, g, *, kernel_size, stride, padding, dilation, groups):
     if x.dtype == mx.float64:
         return _conv_windows.weight_grad(x, g, kernel_size, stride, padding, dilation, groups)
-    return _weight_grad_patches(x, g, kernel_size, stride, padding, dilation, groups)
+    return weight_grad_patches(x, g, kernel_size, stride, padding, dilation, groups)
 
 
-def _weight_grad_patches(x, g, kernel_size, stride, padding, dilation, groups):
+def weight_grad_patches(x, g, kernel_size, stride, padding, dilation, groups):
     """``dw = g^T patches``: the padded input's windows as one strided view
     ``(N, *L, *K, C)`` (``mx.as_strided``), materialised once, and one matmul per group
     with the output gradient ``(N*L, O)``."""
