@@ -11,7 +11,6 @@ from nn_parity_helpers import assert_close
 import lucid
 import lucid.nn as nn
 import lucid.nn.functional as F
-from lucid.nn.functional.loss_classification import cross_entropy_composed, nll_loss_composed
 
 DTYPES = ["float32", "float64"]
 REDUCTIONS = ["mean", "sum", "none"]
@@ -59,13 +58,12 @@ LABELS3 = rng.integers(0, 4, size=(6, 3))
 WEIGHT = np.array([0.2, 1.0, 2.5, 0.7])
 
 
-@pytest.mark.parametrize("composed", [False, True], ids=["core", "composed"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("smoothing", [0.0, 0.2])
 @pytest.mark.parametrize("case", ["labels", "ignored", "spatial", "probs"])
-def test_cross_entropy(case, smoothing, weighted, reduction, dtype, composed):
+def test_cross_entropy(case, smoothing, weighted, reduction, dtype):
     logits, target = {"labels": (LOGITS, LABELS), "ignored": (LOGITS, LABELS_IGNORED),
                       "spatial": (LOGITS3, LABELS3),
                       "probs": (LOGITS, np.abs(rng.standard_normal((6, 4))))}[case]
@@ -73,7 +71,6 @@ def test_cross_entropy(case, smoothing, weighted, reduction, dtype, composed):
         target = target / target.sum(1, keepdims=True)
     weight = WEIGHT.astype(dtype) if weighted else None
     kwargs = {"reduction": reduction, "label_smoothing": smoothing}
-    fn = cross_entropy_composed if composed else F.cross_entropy
 
     def t_fn(x, y):
         w = torch.tensor(weight) if weighted else None
@@ -81,8 +78,8 @@ def test_cross_entropy(case, smoothing, weighted, reduction, dtype, composed):
 
     def l_fn(x, y):
         w = lucid.tensor(weight) if weighted else None
-        return fn(x, y, w, ignore_index=-100, reduction=reduction,
-                  label_smoothing=smoothing)
+        return F.cross_entropy(x, y, w, ignore_index=-100, reduction=reduction,
+                               label_smoothing=smoothing)
 
     _compare(t_fn, l_fn, [logits, target], dtype, grad_mask=[True, False])
 
@@ -99,18 +96,16 @@ def test_cross_entropy_module_and_unbatched():
              [LOGITS, LABELS], "float64", grad_mask=[True, False])
 
 
-@pytest.mark.parametrize("composed", [False, True], ids=["core", "composed"])
 @pytest.mark.parametrize("dtype", DTYPES)
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("weighted", [False, True])
-def test_nll_loss(weighted, reduction, dtype, composed):
+def test_nll_loss(weighted, reduction, dtype):
     logp = torch.log_softmax(torch.tensor(LOGITS), 1).numpy()
     weight = WEIGHT.astype(dtype) if weighted else None
-    fn = nll_loss_composed if composed else F.nll_loss
     _compare(lambda x, y: torch.nn.functional.nll_loss(
                  x, y, torch.tensor(weight) if weighted else None, reduction=reduction),
-             lambda x, y: fn(x, y, lucid.tensor(weight) if weighted else None,
-                             ignore_index=-100, reduction=reduction),
+             lambda x, y: F.nll_loss(x, y, lucid.tensor(weight) if weighted else None,
+                                     ignore_index=-100, reduction=reduction),
              [logp, LABELS_IGNORED], dtype, grad_mask=[True, False])
     _compare(lambda x, y: torch.nn.NLLLoss(reduction=reduction)(x, y),
              lambda x, y: nn.NLLLoss(reduction=reduction)(x, y),

@@ -195,14 +195,12 @@ def test_sequential_of_layers(dtype):
 
 
 @pytest.mark.parametrize("padding_idx", [None, 2])
-def test_embedding_composed_path(padding_idx):
-    from lucid.nn.functional.sparse import embedding_composed
-
+def test_embedding_padding_idx_grad(padding_idx):
     idx = np.array([[0, 2, 4], [2, 1, 0]])
     w = x(5, 3)
     lw = lucid.tensor(w, requires_grad=True)
     tw = torch.tensor(w, requires_grad=True)
-    out = embedding_composed(lucid.tensor(idx), lw, padding_idx)
+    out = F.embedding(lucid.tensor(idx), lw, padding_idx)
     t_out = torch.nn.functional.embedding(torch.tensor(idx), tw, padding_idx=padding_idx)
     assert_close(out.numpy(), t_out.detach().numpy(), "float64", "output")
     r = x(2, 3, 3, seed=4)

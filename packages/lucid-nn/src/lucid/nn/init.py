@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 
 from lucid.autograd.grad_mode import no_grad
-from lucid.nn import _random
+from lucid.ops.random_ops import normal, uniform
 from lucid.tensor import Tensor
 
 __all__ = [
@@ -70,12 +70,12 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
     """Fill with ``U(a, b)``."""
-    return _fill(tensor, _random.uniform(tensor.shape, a, b, tensor.dtype, tensor.device))
+    return _fill(tensor, uniform(a, b, tensor.shape, dtype=tensor.dtype, device=tensor.device))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Fill with ``N(mean, std^2)``."""
-    return _fill(tensor, _random.normal(tensor.shape, mean, std, tensor.dtype, tensor.device))
+    return _fill(tensor, normal(mean, std, tensor.shape, dtype=tensor.dtype, device=tensor.device))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -171,13 +171,13 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     if not a < b:
         raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
     with no_grad():
-        x = _random.normal(tensor.shape, mean, std, tensor.dtype, tensor.device)
+        x = normal(mean, std, tensor.shape, dtype=tensor.dtype, device=tensor.device)
         for _ in range(1000):
             outside = (x < a) | (x > b)
             if not bool(outside.sum() > 0):
                 break
-            x = lucid.where(outside, _random.normal(tensor.shape, mean, std, tensor.dtype,
-                                                    tensor.device), x)
+            x = lucid.where(outside, normal(mean, std, tensor.shape, dtype=tensor.dtype,
+                                            device=tensor.device), x)
         else:
             raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] is too far from the mean "
                              f"{mean} for std {std}")
@@ -197,7 +197,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     with no_grad():
-        flat = _random.normal((rows, cols), 0.0, 1.0, tensor.dtype, tensor.device)
+        flat = normal(0.0, 1.0, (rows, cols), dtype=tensor.dtype, device=tensor.device)
         if rows < cols:
             flat = flat.mT
         q, r = lucid.linalg.qr(flat)
@@ -218,7 +218,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
     rows, cols = tensor.shape
     n_zeros = int(math.ceil(sparsity * rows))
     with no_grad():
-        values = _random.normal((rows, cols), 0.0, std, tensor.dtype, tensor.device)
+        values = normal(0.0, std, (rows, cols), dtype=tensor.dtype, device=tensor.device)
         ranks = lucid.argsort(lucid.rand(rows, cols, device=tensor.device), axis=0)
         values = lucid.where(ranks < n_zeros, 0.0, values)
     return _fill(tensor, values)

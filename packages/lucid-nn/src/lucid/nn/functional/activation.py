@@ -1,4 +1,5 @@
-"""Activation functions, composed from Lucid ops (their gradients come from those ops).
+"""Activation functions, composed from Lucid ops (their gradients come from those ops);
+``softmax`` and ``log_softmax`` are core's ops.
 
 Branches are written with ``where`` on a masked input, so the branch that is not taken
 never overflows and never sends ``inf * 0`` into the gradient.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import math
 
 import lucid
+from lucid.ops.softmax import log_softmax, softmax
 from lucid.tensor import Tensor
 
 __all__ = [
@@ -158,41 +160,7 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     return a * lucid.sigmoid(b)
 
 
-def _has_kernel(x: Tensor, op: str) -> bool:
-    """True when core has ``op`` and the backend serving ``x`` computes it (otherwise the
-    composition ``x - logsumexp(x)`` is used)."""
-    return hasattr(lucid, op) and op in x._backend.kernels
-
-
-def _softmax_dim(dim, ndim: int) -> int:
-    if dim is None:
-        return 0 if ndim in (0, 1, 3) else 1
-    return dim
-
-
-def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
-            dtype=None) -> Tensor:
-    """``e^x_i / sum_j e^x_j`` along ``dim`` (computed with the max subtracted)."""
-    if dtype is not None:
-        input = input.astype(dtype)
-    dim = _softmax_dim(dim, input.ndim)
-    if _has_kernel(input, "softmax"):
-        return lucid.softmax(input, dim)
-    return lucid.exp(input - lucid.logsumexp(input, axis=dim, keepdims=True))
-
-
 def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
             dtype=None) -> Tensor:
     """``softmax(-x)``."""
     return softmax(-input, dim, _stacklevel, dtype)
-
-
-def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3,
-                dtype=None) -> Tensor:
-    """``x_i - log sum_j e^x_j`` along ``dim``."""
-    if dtype is not None:
-        input = input.astype(dtype)
-    dim = _softmax_dim(dim, input.ndim)
-    if _has_kernel(input, "log_softmax"):
-        return lucid.log_softmax(input, dim)
-    return input - lucid.logsumexp(input, axis=dim, keepdims=True)

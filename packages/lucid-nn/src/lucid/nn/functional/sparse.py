@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import lucid
 from lucid.autograd.grad_mode import no_grad
-from lucid.nn.functional.activation import _has_kernel
 from lucid.tensor import Tensor
 
 __all__ = ["embedding", "one_hot"]
@@ -33,20 +32,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
         padding_idx += weight.shape[0]
     if max_norm is not None:
         _renorm(weight, input, max_norm, norm_type)
-    if _has_kernel(weight, "embedding"):
-        return lucid.embedding(input, weight, padding_idx=padding_idx)
-    return embedding_composed(input, weight, padding_idx)
-
-
-def embedding_composed(input: Tensor, weight: Tensor, padding_idx: int | None = None) -> Tensor:
-    """:func:`embedding` written with ``take`` and ``where`` (no fused op needed)."""
-    out = lucid.take(weight, input.reshape(-1), axis=0).reshape(input.shape +
-                                                                 (weight.shape[1],))
-    if padding_idx is not None and weight.requires_grad:
-        # rows equal to padding_idx pass their value but not their gradient
-        is_pad = lucid.unsqueeze(input == padding_idx, -1)
-        out = lucid.where(is_pad, out.detach(), out)
-    return out
+    return lucid.embedding(input, weight, padding_idx=padding_idx)
 
 
 def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
