@@ -14,8 +14,8 @@ from lucid.autograd.grad_mode import no_grad
 from lucid.errors import ShapeError
 from lucid.nn import functional as F
 from lucid.nn import init
+from lucid.nn._affine import register_affine, reset_affine
 from lucid.nn.module import Module
-from lucid.nn.parameter import Parameter
 from lucid.tensor import Tensor
 
 __all__ = ["BatchNorm1d", "BatchNorm2d", "BatchNorm3d", "InstanceNorm1d", "InstanceNorm2d",
@@ -35,15 +35,7 @@ class _NormBase(Module):
         self.affine = affine
         self.track_running_stats = track_running_stats
         device = device or "cpu"
-        if affine:
-            self.weight = Parameter(lucid.empty(num_features, dtype=dtype, device=device))
-            if bias:
-                self.bias = Parameter(lucid.empty(num_features, dtype=dtype, device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        register_affine(self, (num_features,), affine, bias, dtype, device)
         if track_running_stats:
             self.register_buffer("running_mean", lucid.zeros(num_features, dtype=dtype,
                                                              device=device))
@@ -67,10 +59,7 @@ class _NormBase(Module):
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def _check_input_dim(self, input: Tensor) -> None:
         if input.ndim not in self._ranks:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import lucid
 from lucid.nn import functional as F
 from lucid.nn import init
+from lucid.nn._affine import register_affine, reset_affine
 from lucid.nn.module import Module
 from lucid.nn.parameter import Parameter
 from lucid.tensor import Tensor
@@ -29,25 +30,12 @@ class LayerNorm(Module):
         self.normalized_shape = tuple(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        device = device or "cpu"
-        if elementwise_affine:
-            self.weight = Parameter(lucid.empty(*self.normalized_shape, dtype=dtype,
-                                                device=device))
-            if bias:
-                self.bias = Parameter(lucid.empty(*self.normalized_shape, dtype=dtype,
-                                                  device=device))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        register_affine(self, self.normalized_shape, elementwise_affine, bias, dtype,
+                        device or "cpu")
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -100,24 +88,11 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(lucid.empty(num_channels, dtype=dtype,
-                                                device=device or "cpu"))
-            if bias:
-                self.bias = Parameter(lucid.empty(num_channels, dtype=dtype,
-                                                  device=device or "cpu"))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        register_affine(self, (num_channels,), affine, bias, dtype, device or "cpu")
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        if self.weight is not None:
-            init.ones_(self.weight)
-        if self.bias is not None:
-            init.zeros_(self.bias)
+        reset_affine(self)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
