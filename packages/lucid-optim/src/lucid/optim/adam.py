@@ -3,21 +3,10 @@
 from __future__ import annotations
 
 import lucid
+from lucid.optim._adam_family import apply_weight_decay, check_betas, update_moments
 from lucid.optim.optimizer import Optimizer
 
 __all__ = ["Adam", "AdamW"]
-
-
-def _check_betas(name: str, lr, betas, eps, weight_decay) -> None:
-    if lr < 0.0:
-        raise ValueError(f"{name}: invalid learning rate {lr}")
-    if eps < 0.0:
-        raise ValueError(f"{name}: invalid epsilon value {eps}")
-    if not 0.0 <= betas[0] < 1.0 or not 0.0 <= betas[1] < 1.0:
-        raise ValueError(f"{name}: invalid beta parameters {tuple(betas)}; each must be in "
-                         "[0, 1)")
-    if weight_decay < 0.0:
-        raise ValueError(f"{name}: invalid weight_decay value {weight_decay}")
 
 
 class Adam(Optimizer):
@@ -52,7 +41,7 @@ class Adam(Optimizer):
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
                  decoupled_weight_decay: bool = False):
-        _check_betas(type(self).__name__, lr, betas, eps, weight_decay)
+        check_betas(type(self).__name__, lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize,
@@ -67,17 +56,9 @@ class Adam(Optimizer):
 
     def update(self, p, grad, state, group):
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        weight_decay = group["weight_decay"]
         t = self._next_step(state)
-        g = grad
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                p.data = (p * (1 - lr * weight_decay)).data
-            else:
-                g = g + weight_decay * p
-        m = beta1 * state["exp_avg"] + (1 - beta1) * g
-        v = beta2 * state["exp_avg_sq"] + (1 - beta2) * (g * g)
-        state["exp_avg"], state["exp_avg_sq"] = m, v
+        g = apply_weight_decay(p, grad, group)
+        m, v = update_moments(state, g, beta1, beta2)
         if group["amsgrad"]:
             v = lucid.maximum(state["max_exp_avg_sq"], v)
             state["max_exp_avg_sq"] = v

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim.adam import _check_betas
+from lucid.optim._adam_family import apply_weight_decay, check_betas
 from lucid.optim.optimizer import Optimizer
 
 __all__ = ["Adamax"]
@@ -36,7 +36,7 @@ class Adamax(Optimizer):
 
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, *, maximize: bool = False):
-        _check_betas("Adamax", lr, betas, eps, weight_decay)
+        check_betas("Adamax", lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, maximize=maximize))
 
@@ -47,9 +47,7 @@ class Adamax(Optimizer):
     def update(self, p, grad, state, group):
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         t = self._next_step(state)
-        g = grad
-        if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p
+        g = apply_weight_decay(p, grad, group)
         m = beta1 * state["exp_avg"] + (1 - beta1) * g
         u = lucid.maximum(beta2 * state["exp_inf"], lucid.abs(g) + eps)
         state["exp_avg"], state["exp_inf"] = m, u

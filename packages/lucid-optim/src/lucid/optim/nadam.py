@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim.adam import _check_betas
+from lucid.optim._adam_family import apply_weight_decay, check_betas, update_moments
 from lucid.optim.optimizer import Optimizer
 
 __all__ = ["NAdam"]
@@ -47,7 +47,7 @@ class NAdam(Optimizer):
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, maximize: bool = False):
-        _check_betas("NAdam", lr, betas, eps, weight_decay)
+        check_betas("NAdam", lr, betas, eps, weight_decay)
         if momentum_decay < 0.0:
             raise ValueError(f"NAdam: invalid momentum_decay value {momentum_decay}")
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
@@ -63,21 +63,14 @@ class NAdam(Optimizer):
 
     def update(self, p, grad, state, group):
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        weight_decay, psi = group["weight_decay"], group["momentum_decay"]
+        psi = group["momentum_decay"]
         t = self._next_step(state)
-        g = grad
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                p.data = (p * (1 - lr * weight_decay)).data
-            else:
-                g = g + weight_decay * p
+        g = apply_weight_decay(p, grad, group)
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         state["mu_product"] = state["mu_product"] * mu
         mu_product = float(state["mu_product"].item())
-        m = beta1 * state["exp_avg"] + (1 - beta1) * g
-        v = beta2 * state["exp_avg_sq"] + (1 - beta2) * (g * g)
-        state["exp_avg"], state["exp_avg_sq"] = m, v
+        m, v = update_moments(state, g, beta1, beta2)
         denom = lucid.sqrt(v / (1 - beta2 ** t)) + eps
         p_new = p + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
         p_new = p_new + (-lr * mu_next / (1.0 - mu_product * mu_next)) * (m / denom)

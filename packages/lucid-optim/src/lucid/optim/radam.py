@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim.adam import _check_betas
+from lucid.optim._adam_family import apply_weight_decay, check_betas, update_moments
 from lucid.optim.optimizer import Optimizer
 
 __all__ = ["RAdam"]
@@ -45,7 +45,7 @@ class RAdam(Optimizer):
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, decoupled_weight_decay: bool = False, *,
                  maximize: bool = False):
-        _check_betas("RAdam", lr, betas, eps, weight_decay)
+        check_betas("RAdam", lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, maximize=maximize,
                                       decoupled_weight_decay=decoupled_weight_decay))
@@ -56,17 +56,9 @@ class RAdam(Optimizer):
 
     def update(self, p, grad, state, group):
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        weight_decay = group["weight_decay"]
         t = self._next_step(state)
-        g = grad
-        if weight_decay != 0:
-            if group["decoupled_weight_decay"]:
-                p.data = (p * (1 - lr * weight_decay)).data
-            else:
-                g = g + weight_decay * p
-        m = beta1 * state["exp_avg"] + (1 - beta1) * g
-        v = beta2 * state["exp_avg_sq"] + (1 - beta2) * (g * g)
-        state["exp_avg"], state["exp_avg_sq"] = m, v
+        g = apply_weight_decay(p, grad, group)
+        m, v = update_moments(state, g, beta1, beta2)
         bias_correction2 = 1 - beta2 ** t
         m_hat = m / (1 - beta1 ** t)
         rho_inf = 2 / (1 - beta2) - 1
