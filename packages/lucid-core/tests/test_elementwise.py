@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from hvp_helpers import hvp_check
 
 import lucid
 
@@ -215,24 +216,9 @@ def test_copy_is_differentiable_to_source():
 
 
 def hessian_vector_matches_fd(fn, x_np, seed=0, rtol=1e-5, atol=1e-7):
-    """``v^T H`` from double backward (create_graph) equals central differences of the
-    gradient along ``v`` (H is symmetric, so this is ``H v``)."""
-    rng = np.random.default_rng(seed)
-    x = lucid.tensor(x_np, dtype=lucid.float64, requires_grad=True)
-    out = fn(x)
-    w = lucid.tensor(rng.standard_normal(out.shape))
-    v = rng.standard_normal(x_np.shape)
-
-    def grad_at(values):
-        t = lucid.tensor(values, dtype=lucid.float64, requires_grad=True)
-        return lucid.grad([fn(t)], [t], grad_outputs=[w])[0].numpy()
-
-    (g,) = lucid.grad([out], [x], grad_outputs=[w], create_graph=True)
-    hv = lucid.grad([g], [x], grad_outputs=[lucid.tensor(v)], allow_unused=True)[0]
-    hv = np.zeros_like(x_np) if hv is None else hv.numpy()
-    eps = 1e-6
-    fd = (grad_at(x_np + eps * v) - grad_at(x_np - eps * v)) / (2 * eps)
-    np.testing.assert_allclose(hv, fd, rtol=rtol, atol=atol)
+    """``v^T H`` from double backward equals central differences of the gradient."""
+    hvp_check(fn, x_np, np.random.default_rng(seed), weighted=True, eps=1e-6, rtol=rtol,
+              atol=atol)
 
 
 _SMOOTH = np.array([[0.3, -0.7, 0.55], [-0.25, 0.8, 0.45]])

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from hvp_helpers import hvp_check as shared_hvp_check
 
 import lucid
 from lucid.errors import DTypeError, LinAlgError, ShapeError
@@ -42,16 +43,7 @@ def fd_check(f, x0, eps=1e-6, rtol=1e-5, atol=1e-7):
 
 def hvp_check(f, x0, eps=1e-5, rtol=1e-5, atol=1e-7):
     """Second derivative: grad(<grad f(x), v>) against central differences of grad f."""
-    v = RNG.standard_normal(x0.shape)
-
-    def first(x_np, create_graph=False):
-        x = t(x_np, grad=True)
-        return x, lucid.grad(f(x), x, create_graph=create_graph)
-
-    x, g = first(x0, create_graph=True)
-    hv = lucid.grad((g * t(v)).sum(), x).numpy()
-    numeric = (first(x0 + eps * v)[1].numpy() - first(x0 - eps * v)[1].numpy()) / (2 * eps)
-    np.testing.assert_allclose(hv, numeric, rtol=rtol, atol=atol)
+    shared_hvp_check(f, x0, RNG, eps=eps, rtol=rtol, atol=atol)
 
 
 def weighted(w):

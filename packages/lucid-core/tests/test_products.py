@@ -3,6 +3,7 @@ NumPy, errors, gradients of the composites, second derivatives of matmul and ein
 
 import numpy as np
 import pytest
+from hvp_helpers import hvp_check as shared_hvp_check
 
 import lucid
 from lucid.errors import ShapeError
@@ -20,16 +21,7 @@ def randn(*shape):
 
 def hvp_check(f, x0, eps=1e-5, rtol=1e-5, atol=1e-7):
     """Second derivative: grad(<grad f(x), v>) against central differences of grad f."""
-    v = RNG.standard_normal(x0.shape)
-
-    def first(x_np, create_graph=False):
-        x = t(x_np, grad=True)
-        return x, lucid.grad(f(x), x, create_graph=create_graph)
-
-    x, g = first(x0, create_graph=True)
-    hv = lucid.grad((g * t(v)).sum(), x).numpy()
-    numeric = (first(x0 + eps * v)[1].numpy() - first(x0 - eps * v)[1].numpy()) / (2 * eps)
-    np.testing.assert_allclose(hv, numeric, rtol=rtol, atol=atol)
+    shared_hvp_check(f, x0, RNG, eps=eps, rtol=rtol, atol=atol)
 
 
 # -- dot / vdot / inner / outer -------------------------------------------------------
