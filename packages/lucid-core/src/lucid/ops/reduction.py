@@ -101,16 +101,22 @@ def reduce_args(x: Tensor, axis, dim, keepdims, keepdim, op: str):
     return (None if x.ndim == 0 else axes), bool(keepdims or keepdim)
 
 
+def accumulation_input(x: Tensor, dtype) -> Tensor:
+    """``x`` in the dtype a sum/product accumulates in: ``dtype`` when given, else int64
+    for bool and integer input (PyTorch's rule), else ``x``'s own."""
+    if dtype is not None:
+        return x.astype(dtype)
+    if not x.dtype.is_floating_point and x.dtype != Int64:
+        return x.astype(Int64)
+    return x
+
+
 @tensor_method("sum")
 def sum(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False,  # noqa: A001
         dtype=None) -> Tensor:
     """Sum over ``axis`` (all axes when None). Bool and integer sums give int64."""
     axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "sum")
-    if dtype is not None:
-        x = x.astype(dtype)
-    elif not x.dtype.is_floating_point and x.dtype != Int64:
-        x = x.astype(Int64)
-    return apply("sum", x, axis=axes, keepdims=keep)
+    return apply("sum", accumulation_input(x, dtype), axis=axes, keepdims=keep)
 
 
 @tensor_method("mean")
@@ -136,11 +142,7 @@ def prod(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False,
     [2.0, 12.0]
     """
     axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "prod")
-    if dtype is not None:
-        x = x.astype(dtype)
-    elif not x.dtype.is_floating_point and x.dtype != Int64:
-        x = x.astype(Int64)
-    return apply("prod", x, axis=axes, keepdims=keep)
+    return apply("prod", accumulation_input(x, dtype), axis=axes, keepdims=keep)
 
 
 @tensor_method("any")

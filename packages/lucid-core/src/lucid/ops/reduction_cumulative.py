@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lucid.dtypes import Int64
 from lucid.ops._args import normalize_axis, pick_axis
+from lucid.ops.reduction import accumulation_input
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
 
@@ -58,10 +59,7 @@ class Cumprod(Op):
 
 def _scan(op: str, x: Tensor, axis, dim, dtype) -> Tensor:
     axis = pick_axis(axis, dim, op)
-    if dtype is not None:
-        x = x.astype(dtype)
-    elif not x.dtype.is_floating_point and x.dtype != Int64:
-        x = x.astype(Int64)
+    x = accumulation_input(x, dtype)
     if axis is None:
         x = x.reshape(-1)
         axis = 0
