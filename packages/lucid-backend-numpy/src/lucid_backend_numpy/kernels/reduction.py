@@ -7,29 +7,23 @@ import numpy as np
 from lucid_backend_numpy.kernels._registry import kernel
 
 
-@kernel("prod")
-def prod(x, *, axis, keepdims):
-    return np.prod(x, axis=axis, keepdims=keepdims)
+def _axis_reduction(fn, out_dtype=None):
+    """The kernel of a plain ``fn(x, axis=..., keepdims=...)`` reduction (its result cast
+    to ``out_dtype`` when given)."""
+    def run(x, *, axis, keepdims):
+        out = fn(x, axis=axis, keepdims=keepdims)
+        return out if out_dtype is None else out.astype(out_dtype, copy=False)
+
+    return run
 
 
-@kernel("any")
-def any_(x, *, axis, keepdims):
-    return np.any(x, axis=axis, keepdims=keepdims)
-
-
-@kernel("all")
-def all_(x, *, axis, keepdims):
-    return np.all(x, axis=axis, keepdims=keepdims)
-
-
-@kernel("amax")
-def amax(x, *, axis, keepdims):
-    return np.max(x, axis=axis, keepdims=keepdims)
-
-
-@kernel("amin")
-def amin(x, *, axis, keepdims):
-    return np.min(x, axis=axis, keepdims=keepdims)
+kernel("prod")(_axis_reduction(np.prod))
+kernel("any")(_axis_reduction(np.any))
+kernel("all")(_axis_reduction(np.all))
+kernel("amax")(_axis_reduction(np.max))
+kernel("amin")(_axis_reduction(np.min))
+kernel("argmax")(_axis_reduction(np.argmax, np.int64))
+kernel("argmin")(_axis_reduction(np.argmin, np.int64))
 
 
 def _extreme_dim(arg):
@@ -45,16 +39,6 @@ def _extreme_dim(arg):
 
 kernel("max_dim", multi_output=True)(_extreme_dim(np.argmax))
 kernel("min_dim", multi_output=True)(_extreme_dim(np.argmin))
-
-
-@kernel("argmax")
-def argmax(x, *, axis, keepdims):
-    return np.argmax(x, axis=axis, keepdims=keepdims).astype(np.int64, copy=False)
-
-
-@kernel("argmin")
-def argmin(x, *, axis, keepdims):
-    return np.argmin(x, axis=axis, keepdims=keepdims).astype(np.int64, copy=False)
 
 
 @kernel("var")
