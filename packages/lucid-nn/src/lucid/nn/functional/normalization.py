@@ -7,6 +7,8 @@ they differ in which axes ``mean`` and ``var`` run over.
 
 from __future__ import annotations
 
+import math
+
 import lucid
 from lucid.autograd.grad_mode import no_grad
 from lucid.errors import ShapeError
@@ -20,11 +22,40 @@ def _channel(t: Tensor, ndim: int) -> Tensor:
     return t.reshape((1, -1) + (1,) * (ndim - 2))
 
 
-def _standardize(x: Tensor, axes, eps: float) -> Tensor:
+def _moments(x: Tensor, axes) -> tuple[Tensor, Tensor, Tensor]:
+    """``mean``, ``x - mean`` and the biased ``var`` over ``axes`` (kept as size-1 dims)."""
     mean = lucid.mean(x, axis=axes, keepdims=True)
     centered = x - mean
-    var = lucid.mean(centered * centered, axis=axes, keepdims=True)
+    return mean, centered, lucid.mean(centered * centered, axis=axes, keepdims=True)
+
+
+def _standardize(x: Tensor, axes, eps: float) -> Tensor:
+    _, centered, var = _moments(x, axes)
     return centered / lucid.sqrt(var + eps)
+
+
+def _update_running(running_mean: Tensor, running_var: Tensor, batch_mean: Tensor,
+                    batch_var: Tensor, momentum: float) -> None:
+    """``running = (1 - momentum) * running + momentum * batch``, in place, no graph."""
+    with no_grad():
+        running_mean._assign(running_mean * (1 - momentum) + batch_mean * momentum)
+        running_var._assign(running_var * (1 - momentum) + batch_var * momentum)
+
+
+def _normalize_running(input: Tensor, running_mean: Tensor, running_var: Tensor,
+                       eps: float) -> Tensor:
+    """``(x - running_mean) / sqrt(running_var + eps)`` per channel (dim 1)."""
+    return (input - _channel(running_mean, input.ndim)) / lucid.sqrt(
+        _channel(running_var, input.ndim) + eps)
+
+
+def _channel_affine(out: Tensor, weight: Tensor | None, bias: Tensor | None) -> Tensor:
+    """``out * weight + bias`` with per-channel (dim 1) ``weight``/``bias``, either None."""
+    if weight is not None:
+        out = out * _channel(weight, out.ndim)
+    if bias is not None:
+        out = out + _channel(bias, out.ndim)
+    return out
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
@@ -47,28 +78,18 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         if count <= 1:
             raise ValueError(f"batch_norm: expected more than 1 value per channel when "
                              f"training, got input of shape {input.shape}")
-        mean = lucid.mean(input, axis=axes, keepdims=True)
-        centered = input - mean
-        var = lucid.mean(centered * centered, axis=axes, keepdims=True)
+        mean, centered, var = _moments(input, axes)
         if running_mean is not None and running_var is not None:
-            m = 0.1 if momentum is None else momentum
-            with no_grad():
-                batch_mean = mean.detach().reshape(-1)
-                batch_var = var.detach().reshape(-1) * (count / (count - 1))
-                running_mean._assign(running_mean * (1 - m) + batch_mean * m)
-                running_var._assign(running_var * (1 - m) + batch_var * m)
+            _update_running(running_mean, running_var, mean.detach().reshape(-1),
+                            var.detach().reshape(-1) * (count / (count - 1)),
+                            0.1 if momentum is None else momentum)
         out = centered / lucid.sqrt(var + eps)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm: running_mean and running_var are needed when "
                              "not training")
-        out = (input - _channel(running_mean, input.ndim)) / lucid.sqrt(
-            _channel(running_var, input.ndim) + eps)
-    if weight is not None:
-        out = out * _channel(weight, input.ndim)
-    if bias is not None:
-        out = out + _channel(bias, input.ndim)
-    return out
+        out = _normalize_running(input, running_mean, running_var, eps)
+    return _channel_affine(out, weight, bias)
 
 
 def instance_norm(input: Tensor, running_mean: Tensor | None = None,
@@ -81,28 +102,18 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
         raise ShapeError(f"instance_norm: expected (N, C, *spatial) input, got {input.shape}")
     axes = tuple(range(2, input.ndim))
     if use_input_stats:
-        mean = lucid.mean(input, axis=axes, keepdims=True)
-        centered = input - mean
-        var = lucid.mean(centered * centered, axis=axes, keepdims=True)
+        mean, centered, var = _moments(input, axes)
         if running_mean is not None and running_var is not None:
-            count = 1
-            for s in input.shape[2:]:
-                count *= s
+            count = math.prod(input.shape[2:])
             with no_grad():
                 batch_mean = lucid.mean(mean.detach().reshape(input.shape[:2]), axis=0)
                 batch_var = lucid.mean(var.detach().reshape(input.shape[:2]), axis=0) * (
                     count / max(count - 1, 1))
-                running_mean._assign(running_mean * (1 - momentum) + batch_mean * momentum)
-                running_var._assign(running_var * (1 - momentum) + batch_var * momentum)
+            _update_running(running_mean, running_var, batch_mean, batch_var, momentum)
         out = centered / lucid.sqrt(var + eps)
     else:
-        out = (input - _channel(running_mean, input.ndim)) / lucid.sqrt(
-            _channel(running_var, input.ndim) + eps)
-    if weight is not None:
-        out = out * _channel(weight, input.ndim)
-    if bias is not None:
-        out = out + _channel(bias, input.ndim)
-    return out
+        out = _normalize_running(input, running_mean, running_var, eps)
+    return _channel_affine(out, weight, bias)
 
 
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
@@ -144,12 +155,8 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
         raise ValueError(f"group_norm: {c} channels are not divisible by num_groups="
                          f"{num_groups}")
     grouped = input.reshape(n, num_groups, -1)
-    out = _standardize(grouped, (2,), eps).reshape(input.shape)
-    if weight is not None:
-        out = out * _channel(weight, input.ndim)
-    if bias is not None:
-        out = out + _channel(bias, input.ndim)
-    return out
+    return _channel_affine(_standardize(grouped, (2,), eps).reshape(input.shape), weight,
+                           bias)
 
 
 def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75,
