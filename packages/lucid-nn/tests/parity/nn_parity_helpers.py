@@ -31,6 +31,19 @@ def assert_close(got, want, dtype: str, what: str, rtol: float | None = None) ->
                                err_msg=what)
 
 
+def compare_outputs_and_backward(t_outs, l_outs, dtype: str, rng) -> None:
+    """Compare each output pair, then backpropagate ``sum_i sum(out_i * r_i)`` through
+    both (``r_i`` drawn from ``rng`` in order), so the caller can compare gradients."""
+    t_loss, l_loss = 0, 0
+    for i, (t, lt) in enumerate(zip(t_outs, l_outs)):
+        assert_close(lt.numpy(), t.detach().numpy(), dtype, f"output {i}")
+        r = rng.standard_normal(t.shape).astype(dtype)
+        t_loss = t_loss + (t * torch.tensor(r)).sum()
+        l_loss = l_loss + (lt * lucid.tensor(r)).sum()
+    t_loss.backward()
+    l_loss.backward()
+
+
 def copy_torch_weights(lucid_layer, torch_layer) -> None:
     """Load the torch layer's state dict into the Lucid layer (same keys, strict)."""
     state = {k: lucid.tensor(v.detach().cpu().numpy()) for k, v in

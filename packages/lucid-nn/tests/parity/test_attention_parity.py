@@ -11,7 +11,12 @@ import itertools
 import numpy as np
 import pytest
 import torch
-from nn_parity_helpers import TORCH_DTYPE, assert_close, copy_torch_weights
+from nn_parity_helpers import (
+    TORCH_DTYPE,
+    assert_close,
+    compare_outputs_and_backward,
+    copy_torch_weights,
+)
 
 import lucid
 import lucid.nn as nn
@@ -32,14 +37,7 @@ def _pair(a: np.ndarray, dtype: str | None, grad: bool = True):
 def _backward_and_compare(t_outs, l_outs, t_in, l_in, dtype, torch_module=None,
                           lucid_module=None):
     rng = np.random.default_rng(1)
-    t_loss, l_loss = 0, 0
-    for i, (t, lt) in enumerate(zip(t_outs, l_outs)):
-        assert_close(lt.numpy(), t.detach().numpy(), dtype, f"output {i}")
-        r = rng.standard_normal(t.shape).astype(dtype)
-        t_loss = t_loss + (t * torch.tensor(r)).sum()
-        l_loss = l_loss + (lt * lucid.tensor(r)).sum()
-    t_loss.backward()
-    l_loss.backward()
+    compare_outputs_and_backward(t_outs, l_outs, dtype, rng)
     for i, (t, lt) in enumerate(zip(t_in, l_in)):
         if t.grad is not None:
             assert_close(lt.grad.numpy(), t.grad.numpy(), dtype, f"grad of input {i}")

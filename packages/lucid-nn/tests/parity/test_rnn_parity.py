@@ -9,7 +9,12 @@ import itertools
 import numpy as np
 import pytest
 import torch
-from nn_parity_helpers import TORCH_DTYPE, assert_close, copy_torch_weights
+from nn_parity_helpers import (
+    TORCH_DTYPE,
+    assert_close,
+    compare_outputs_and_backward,
+    copy_torch_weights,
+)
 
 import lucid
 import lucid.nn as nn
@@ -62,14 +67,7 @@ def run_parity(lucid_layer, torch_layer, x: np.ndarray, states, dtype: str,
     t_outs = _flatten(torch_layer(*t_args))
     l_outs = _flatten(lucid_layer(*l_args))
     rng = np.random.default_rng(1)
-    t_loss, l_loss = 0, 0
-    for i, (t, lt) in enumerate(zip(t_outs, l_outs)):
-        assert_close(lt.numpy(), t.detach().numpy(), dtype, f"output {i}")
-        r = rng.standard_normal(t.shape).astype(dtype)
-        t_loss = t_loss + (t * torch.tensor(r)).sum()
-        l_loss = l_loss + (lt * lucid.tensor(r)).sum()
-    t_loss.backward()
-    l_loss.backward()
+    compare_outputs_and_backward(t_outs, l_outs, dtype, rng)
     assert_close(lx.grad.numpy(), tx.grad.numpy(), dtype, "grad of input")
     for i, (ts, ls) in enumerate(zip(t_states, l_states)):
         assert_close(ls.grad.numpy(), ts.grad.numpy(), dtype, f"grad of initial state {i}")
@@ -178,14 +176,7 @@ def test_cell(cell, bias, batched, with_state, dtype):
         l_out = lucid_cell(lx, tuple(p[1] for p in pairs))
     t_out = list(t_out) if isinstance(t_out, tuple) else [t_out]
     l_out = list(l_out) if isinstance(l_out, tuple) else [l_out]
-    t_loss, l_loss = 0, 0
-    for i, (t, lt) in enumerate(zip(t_out, l_out)):
-        assert_close(lt.numpy(), t.detach().numpy(), dtype, f"output {i}")
-        r = rng.standard_normal(t.shape).astype(dtype)
-        t_loss = t_loss + (t * torch.tensor(r)).sum()
-        l_loss = l_loss + (lt * lucid.tensor(r)).sum()
-    t_loss.backward()
-    l_loss.backward()
+    compare_outputs_and_backward(t_out, l_out, dtype, rng)
     assert_close(lx.grad.numpy(), tx.grad.numpy(), dtype, "grad of input")
     if with_state:
         for t, lt in pairs:
