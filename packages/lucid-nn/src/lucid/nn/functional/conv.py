@@ -1,62 +1,17 @@
-"""Convolutions, transposed convolutions, ``unfold`` and ``fold``: the kernels are core
-ops (``lucid.conv2d`` ...); these wrappers keep PyTorch's signatures."""
+"""Convolutions, transposed convolutions, ``unfold`` and ``fold``: core's ops
+(:mod:`lucid.ops.conv`, :mod:`lucid.ops.conv_transpose`, :mod:`lucid.ops.unfold`), whose
+signatures are PyTorch's, re-exported under ``lucid.nn.functional``.
+
+``conv2d``: ``y[n, o, i, j] = b[o] + sum_{c,k,l} w[o, c, k, l]
+x[n, c, i*stride + k*dilation - pad, j*stride + l*dilation - pad]``; ``conv_transposeNd``
+is its adjoint, ``fold`` the adjoint of ``unfold``.
+"""
 
 from __future__ import annotations
 
-import lucid
-from lucid.tensor import Tensor
+from lucid.ops.conv import conv1d, conv2d, conv3d
+from lucid.ops.conv_transpose import conv_transpose1d, conv_transpose2d, conv_transpose3d
+from lucid.ops.unfold import fold, unfold
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d",
            "conv_transpose3d", "unfold", "fold"]
-
-
-def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
-           dilation=1, groups: int = 1) -> Tensor:
-    """``y[n, o, l] = b[o] + sum_{c,k} w[o, c, k] x[n, c, l*stride + k*dilation - pad]``;
-    ``padding`` may be ``"valid"`` or ``"same"``."""
-    return lucid.conv1d(input, weight, bias, stride, padding, dilation, groups)
-
-
-def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
-           dilation=1, groups: int = 1) -> Tensor:
-    """2-D cross-correlation over ``(N, C, H, W)`` with weight ``(O, C/groups, kH, kW)``."""
-    return lucid.conv2d(input, weight, bias, stride, padding, dilation, groups)
-
-
-def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, padding=0,
-           dilation=1, groups: int = 1) -> Tensor:
-    """3-D cross-correlation over ``(N, C, D, H, W)``."""
-    return lucid.conv3d(input, weight, bias, stride, padding, dilation, groups)
-
-
-def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
-                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
-    """The adjoint of ``conv1d`` with weight ``(C_in, C_out/groups, K)``."""
-    return lucid.conv_transpose1d(input, weight, bias, stride, padding, output_padding,
-                                  groups, dilation)
-
-
-def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
-                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
-    """The adjoint of ``conv2d`` with weight ``(C_in, C_out/groups, kH, kW)``."""
-    return lucid.conv_transpose2d(input, weight, bias, stride, padding, output_padding,
-                                  groups, dilation)
-
-
-def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
-                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
-    """The adjoint of ``conv3d`` with weight ``(C_in, C_out/groups, kD, kH, kW)``."""
-    return lucid.conv_transpose3d(input, weight, bias, stride, padding, output_padding,
-                                  groups, dilation)
-
-
-def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
-    """Sliding blocks of ``(N, C, H, W)`` as columns: ``(N, C*kH*kW, L)``."""
-    return lucid.unfold(input, kernel_size, dilation=dilation, padding=padding, stride=stride)
-
-
-def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
-    """The adjoint of ``unfold``: columns ``(N, C*kH*kW, L)`` summed back into
-    ``(N, C, *output_size)``."""
-    return lucid.fold(input, output_size, kernel_size, dilation=dilation, padding=padding,
-                      stride=stride)

@@ -102,9 +102,7 @@ def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "neares
                                 mode == "nearest-exact")
         return out
     if mode == "area":
-        from lucid.nn.functional.pooling import _adaptive
-
-        return _adaptive("avg", nd)(input, sizes)
+        return getattr(lucid, f"adaptive_avg_pool{nd}d")(input, sizes)
     raise ValueError(f"interpolate: unsupported mode {mode!r}")
 
 
