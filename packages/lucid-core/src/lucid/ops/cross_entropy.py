@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from lucid.dtypes import Int64
 from lucid.errors import DTypeError, ShapeError
+from lucid.ops._args import legacy_reduction
 from lucid.ops.registry import Op, apply, register
 from lucid.ops.softmax import log_softmax
 from lucid.tensor import Tensor
@@ -89,14 +90,10 @@ class NllLoss(Op):
 
 
 def _reduction(size_average, reduce, reduction: str) -> str:
-    """PyTorch's legacy ``size_average``/``reduce`` flags -> a reduction string."""
-    if size_average is None and reduce is None:
-        if reduction not in ("none", "mean", "sum"):
-            raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
-        return reduction
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    return "none" if not reduce else ("mean" if size_average else "sum")
+    """PyTorch's legacy ``size_average``/``reduce`` flags -> a checked reduction string."""
+    if size_average is None and reduce is None and reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
+    return legacy_reduction(size_average, reduce, reduction)
 
 
 def _prepare(op, x: Tensor, target: Tensor, weight):

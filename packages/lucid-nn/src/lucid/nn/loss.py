@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from lucid.nn import functional as F
 from lucid.nn.module import Module
+from lucid.ops._args import legacy_reduction
 from lucid.tensor import Tensor
 
 __all__ = ["MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss",
@@ -12,16 +13,10 @@ __all__ = ["MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss",
            "PoissonNLLLoss"]
 
 
-def _legacy_reduction(size_average, reduce, reduction: str) -> str:
-    from lucid.nn.functional.loss import _legacy
-
-    return _legacy(size_average, reduce, reduction)
-
-
 class _Loss(Module):
     def __init__(self, size_average=None, reduce=None, reduction: str = "mean") -> None:
         super().__init__()
-        reduction = _legacy_reduction(size_average, reduce, reduction)
+        reduction = legacy_reduction(size_average, reduce, reduction)
         if reduction not in ("mean", "sum", "none", "batchmean"):
             raise ValueError(f"{type(self).__name__}: reduction must be 'mean', 'sum' or "
                              f"'none', got {reduction!r}")

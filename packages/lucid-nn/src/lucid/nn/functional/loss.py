@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import lucid
 from lucid.errors import ShapeError
+from lucid.ops._args import legacy_reduction
 from lucid.tensor import Tensor
 
 __all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "kl_div", "apply_reduction",
@@ -30,12 +31,6 @@ def _check_same_shape(input: Tensor, target: Tensor, op: str) -> None:
                          "differ")
 
 
-def _legacy(size_average, reduce_, reduction: str) -> str:
-    if size_average is None and reduce_ is None:
-        return reduction
-    size_average = True if size_average is None else size_average
-    reduce_ = True if reduce_ is None else reduce_
-    return "none" if not reduce_ else ("mean" if size_average else "sum")
 
 
 def _weighted(loss: Tensor, weight, reduction: str, op: str) -> Tensor:
@@ -54,7 +49,8 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     """``(x - y)^2`` (times ``weight``; weighted mean for ``"mean"``)."""
     _check_same_shape(input, target, "mse_loss")
     diff = input - target
-    return _weighted(diff * diff, weight, _legacy(size_average, reduce, reduction), "mse_loss")
+    return _weighted(diff * diff, weight, legacy_reduction(size_average, reduce, reduction),
+                     "mse_loss")
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
@@ -62,7 +58,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     """``|x - y|`` (times ``weight``; weighted mean for ``"mean"``)."""
     _check_same_shape(input, target, "l1_loss")
     return _weighted(lucid.abs(input - target), weight,
-                     _legacy(size_average, reduce, reduction), "l1_loss")
+                     legacy_reduction(size_average, reduce, reduction), "l1_loss")
 
 
 def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
@@ -88,7 +84,7 @@ def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None
     d = input - target
     a = lucid.abs(d)
     loss = a if beta == 0 else lucid.where(a < beta, d * d * (0.5 / beta), a - 0.5 * beta)
-    return apply_reduction(loss, _legacy(size_average, reduce, reduction),
+    return apply_reduction(loss, legacy_reduction(size_average, reduce, reduction),
                                "smooth_l1_loss")
 
 
@@ -102,7 +98,7 @@ def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None,
     else:
         safe = lucid.where(target > 0, target, 1.0)
         loss = lucid.where(target > 0, target * (lucid.log(safe) - input), target * 0.0)
-    reduction = _legacy(size_average, reduce, reduction)
+    reduction = legacy_reduction(size_average, reduce, reduction)
     if reduction == "batchmean":
         return lucid.sum(loss) / (input.shape[0] if input.ndim else 1)
     return apply_reduction(loss, reduction, "kl_div")
@@ -114,7 +110,7 @@ def soft_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=No
     from lucid.nn.functional.activation import softplus
 
     loss = softplus(-target * input)
-    return apply_reduction(loss, _legacy(size_average, reduce, reduction),
+    return apply_reduction(loss, legacy_reduction(size_average, reduce, reduction),
                                "soft_margin_loss")
 
 
@@ -144,7 +140,7 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True,
         safe = lucid.where(target > 1, target, 2.0)
         stirling = safe * lucid.log(safe) - safe + lucid.log(safe * (2 * math.pi)) * 0.5
         loss = loss + lucid.where(target > 1, stirling, 0.0)
-    return apply_reduction(loss, _legacy(size_average, reduce, reduction),
+    return apply_reduction(loss, legacy_reduction(size_average, reduce, reduction),
                                "poisson_nll_loss")
 
 

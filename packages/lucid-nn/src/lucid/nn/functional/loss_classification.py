@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import lucid
 from lucid.errors import ShapeError
-from lucid.nn.functional.loss import _legacy, apply_reduction
+from lucid.nn.functional.loss import apply_reduction
+from lucid.ops._args import legacy_reduction
 from lucid.ops.cross_entropy import cross_entropy, nll_loss
 from lucid.tensor import Tensor
 
@@ -31,7 +32,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     loss = -(target * log_x + (1.0 - target) * log_1mx)
     if weight is not None:
         loss = loss * weight
-    return apply_reduction(loss, _legacy(size_average, reduce, reduction),
+    return apply_reduction(loss, legacy_reduction(size_average, reduce, reduction),
                            "binary_cross_entropy")
 
 
@@ -53,5 +54,5 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
         loss = (1.0 - target) * input + softplus_neg
     if weight is not None:
         loss = loss * weight
-    return apply_reduction(loss, _legacy(size_average, reduce, reduction),
+    return apply_reduction(loss, legacy_reduction(size_average, reduce, reduction),
                            "binary_cross_entropy_with_logits")
