@@ -2,8 +2,10 @@
 ``scatter``, ``scatter_add``, ``nonzero``.
 
 ``index`` parameters arrive canonical (see ``lucid.ops._index``): ints, slices, None and
-int64 NumPy arrays, in bounds. MLX indexes with NumPy semantics, so the only step is
-turning the NumPy index arrays into ``mx.array``.
+int64 NumPy arrays, in bounds, with NumPy semantics. MLX follows NumPy for most indices;
+where it does not (index arrays mixed with ``None`` or split by a slice), the kernels use
+the flat source position of every output element instead, computed once by NumPy on the
+index alone (``np.arange(size).reshape(shape)[index]``), which is NumPy's rule exactly.
 """
 
 from __future__ import annotations
@@ -28,8 +30,24 @@ def _mx_index(index):
     return tuple(mx.array(e) if isinstance(e, np.ndarray) else e for e in index)
 
 
+def _needs_flat(index) -> bool:
+    """Index arrays together with None, or separated by a slice/None: MLX's layout of the
+    result may differ from NumPy's there."""
+    arrays = [i for i, e in enumerate(index) if isinstance(e, np.ndarray)]
+    if not arrays:
+        return False
+    return any(e is None for e in index) or arrays[-1] - arrays[0] + 1 != len(arrays)
+
+
+def _flat_positions(index, shape) -> mx.array:
+    """For each element of ``x[index]``, its position in ``x.reshape(-1)`` (NumPy's rule)."""
+    return mx.array(np.arange(math.prod(shape), dtype=np.int64).reshape(shape)[index])
+
+
 @kernel("getitem")
 def getitem(x, *, index):
+    if _needs_flat(index):
+        return x.reshape(-1)[_flat_positions(index, x.shape)]
     return x[_mx_index(index)]
 
 
@@ -37,12 +55,20 @@ def getitem(x, *, index):
 def getitem_grad(g, *, index, shape):
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices accumulate)."""
     with mx.stream(_scatter_device(g.dtype)):
+        if _needs_flat(index):
+            flat = mx.zeros((math.prod(shape),), dtype=g.dtype)
+            return flat.at[_flat_positions(index, shape)].add(g).reshape(shape)
         return mx.zeros(shape, dtype=g.dtype).at[_mx_index(index)].add(g)
 
 
 @kernel("setitem")
 def setitem(x, value, *, index):
     with mx.stream(_scatter_device(x.dtype)):
+        if _needs_flat(index):
+            positions = _flat_positions(index, x.shape)
+            out = mx.array(x).reshape(-1)
+            out[positions] = mx.broadcast_to(value, positions.shape)
+            return out.reshape(x.shape)
         out = mx.array(x)
         out[_mx_index(index)] = value
         return out
