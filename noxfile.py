@@ -54,12 +54,14 @@ def tests(session: nox.Session, backend: str) -> None:
 
 
 @nox.session
-def parity(session: nox.Session) -> None:
-    """Layers, optimizers, schedulers and models against PyTorch CPU (torch in the venv)."""
+@nox.parametrize("backend", ["numpy", "mlx"])
+def parity(session: nox.Session, backend: str) -> None:
+    """Ops, layers, optimizers, schedulers and models against PyTorch CPU (torch in the
+    venv), with ``backend`` serving ``cpu``."""
     install_lucid(session, TORCH)
     session.install("--no-deps", "torchvision==0.28.0")
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                *test_dirs("parity"), *session.posargs, env={"LUCID_BACKEND": "numpy"})
+                *test_dirs("parity"), *session.posargs, env={"LUCID_BACKEND": backend})
 
 
 SMOKE = ("import lucid, lucid_backend_numpy; x = lucid.tensor([1.0, 2.0], requires_grad=True); "
