@@ -77,6 +77,13 @@ def is_tensor(obj) -> bool:
 device = to_device  # lucid.device("gpu:0"), like torch.device
 
 
+def eval(*tensors) -> None:  # noqa: A001 - MLX's name for it
+    """Force lazy backends (MLX) to compute ``tensors`` (or containers of them) now."""
+    from lucid.lazy import eval_tensors
+
+    eval_tensors(*tensors)
+
+
 def _load_optional(name: str):
     import importlib
 

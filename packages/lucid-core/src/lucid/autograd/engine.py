@@ -140,9 +140,6 @@ def _deliver_leaf(leaf, g, create_graph, capture, leaf_grads) -> None:
 def _evaluate(tensors) -> None:
     """Force lazy backends to compute the gradients now, so graphs don't pile up: one
     ``backend.eval`` call per backend (on a GPU, each call can be a synchronisation)."""
-    pending: dict[int, tuple] = {}
-    for t in tensors:
-        if t._backend.lazy:
-            pending.setdefault(id(t._backend), (t._backend, []))[1].append(t._data)
-    for backend, arrays in pending.values():
-        backend.eval(*arrays)
+    from lucid.lazy import eval_tensors
+
+    eval_tensors(tensors)

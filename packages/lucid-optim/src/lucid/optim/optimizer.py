@@ -21,6 +21,7 @@ from typing import Any
 import lucid
 from lucid import Tensor
 from lucid.errors import DeviceMismatchError
+from lucid.lazy import eval_tensors, tensors_in
 
 __all__ = ["Optimizer", "required"]
 
@@ -171,7 +172,7 @@ class Optimizer:
             raise DeviceMismatchError(f"{where}: a parameter of shape {p.shape} is on "
                                       f"{p.device} but its gradient is on {p.grad.device}")
         for key, value in state.items():
-            for t in _tensors_in(value):
+            for t in tensors_in(value):
                 if t.device != p.device:
                     raise DeviceMismatchError(
                         f"{where}: a parameter of shape {p.shape} is on {p.device} but its "
@@ -300,33 +301,11 @@ def _copy_containers(value):
     return value
 
 
-def _tensors_in(value):
-    if isinstance(value, Tensor):
-        yield value
-    elif isinstance(value, (list, tuple)):
-        for v in value:
-            yield from _tensors_in(v)
-
-
 def evaluate(items) -> None:
     """Force lazy backends to compute updated tensors (a no-op on eager backends), with
     one ``backend.eval`` call per backend for all of them."""
-    pending: dict[int, tuple] = {}
-    for t in _lazy_tensors(items):
-        pending.setdefault(id(t._backend), (t._backend, []))[1].append(t._data)
-    for backend, arrays in pending.values():
-        backend.eval(*arrays)
+    eval_tensors(items)
 
-
-def _lazy_tensors(items):
-    for item in items:
-        if isinstance(item, Tensor):
-            if item._backend.lazy:
-                yield item
-        elif isinstance(item, dict):
-            yield from _lazy_tensors(item.values())
-        elif isinstance(item, (list, tuple)):
-            yield from _lazy_tensors(item)
 
 
 def _describe(value) -> str:
