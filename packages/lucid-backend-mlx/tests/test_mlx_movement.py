@@ -103,7 +103,7 @@ def test_mixing_devices_names_both(numpy_cpu, gpu):
 
 
 def test_module_to_moves_parameters_and_buffers_to_mlx(switch_cpu, gpu):
-    nn = pytest.importorskip("lucid.nn")
+    from lucid import nn
     switch_cpu("numpy")
     model = nn.Sequential(nn.Linear(4, 3), nn.BatchNorm1d(3))
     x = lucid.tensor(np.random.default_rng(0).standard_normal((5, 4)), dtype=lucid.float32)

@@ -279,7 +279,7 @@ def test_kill_during_save_keeps_previous_checkpoint(tmp_path):
 
 
 # -- safetensors -------------------------------------------------------------------------
-safetensors_numpy = pytest.importorskip("safetensors.numpy")
+import safetensors.numpy as safetensors_numpy  # noqa: E402
 
 
 def test_lucid_writes_safetensors_that_safetensors_reads(tmp_path):

@@ -9,9 +9,8 @@ import pytest
 
 import lucid
 import lucid.nn as nn
+import lucid_backend_numpy.backend as numpy_backend  # noqa: E402
 from lucid.hookspecs import hookimpl
-
-numpy_backend = pytest.importorskip("lucid_backend_numpy.backend")
 
 
 class FakeGpu(numpy_backend.NumpyBackend):

@@ -102,8 +102,6 @@ def test_trunc_normal_bounds_and_moments():
 
 
 def test_orthogonal():
-    if not hasattr(lucid, "linalg") or not hasattr(lucid.linalg, "qr"):
-        pytest.skip("lucid.linalg.qr not available")
     for shape in [(6, 4), (4, 6), (5, 2, 3)]:
         w = big(*shape)
         init.orthogonal_(w, gain=2.0)

@@ -207,8 +207,6 @@ def test_non_strict_load_reports_keys_but_rejects_shapes():
 
 
 def test_state_dict_save_load_file(tmp_path):
-    if not hasattr(lucid, "save"):
-        pytest.skip("lucid.save not available")
     net = Net()
     path = tmp_path / "net.lcd"
     lucid.save(net.state_dict(), path)

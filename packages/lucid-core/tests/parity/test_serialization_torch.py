@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+import safetensors.torch as st_torch  # noqa: E402
+import torch  # noqa: E402
 
 import lucid
-
-torch = pytest.importorskip("torch")
-st_torch = pytest.importorskip("safetensors.torch")
 
 
 def test_lucid_safetensors_loads_in_torch(tmp_path):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch  # noqa: E402
 
 import lucid
 from lucid import transforms as T
 from lucid.data import default_collate
 
-torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
 

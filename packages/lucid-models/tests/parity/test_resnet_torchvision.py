@@ -15,15 +15,15 @@ import types
 
 import numpy as np
 import pytest
+import safetensors.torch as safetensors_torch  # noqa: E402
+import torch  # noqa: E402
 
 import lucid
 from lucid import models
 
-torch = pytest.importorskip("torch")
-safetensors_torch = pytest.importorskip("safetensors.torch")
 sys.modules.setdefault("torchvision._meta_registrations",
                        types.ModuleType("torchvision._meta_registrations"))
-tv_models = pytest.importorskip("torchvision.models")
+import torchvision.models as tv_models  # noqa: E402
 
 PAIRS = {"resnet_18": "resnet18", "resnet_50": "resnet50"}
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
-torch = pytest.importorskip("torch")
-
+import torch  # noqa: E402
 from _optim_parity_problem import INIT, loss_and_grads  # noqa: E402
 
 import lucid  # noqa: E402

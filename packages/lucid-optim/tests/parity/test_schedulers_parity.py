@@ -9,8 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
-
-torch = pytest.importorskip("torch")
+import torch  # noqa: E402
 
 import lucid  # noqa: E402
 import lucid.optim as lo  # noqa: E402
