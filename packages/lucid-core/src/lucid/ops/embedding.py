@@ -66,13 +66,47 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # 
     >>> lucid.embedding(lucid.tensor([[0, 2]]), lucid.eye(3)).shape
     (1, 2, 3)
     """
-    if max_norm is not None or scale_grad_by_freq or sparse:
-        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are "
-                                  "not supported")
+    if sparse:
+        raise ValueError("embedding: sparse=True asks for a sparse gradient, and Lucid has no "
+                         "sparse tensors; use sparse=False (the dense gradient is the same)")
     if padding_idx is not None:
         n = weight.shape[0]
         if not -n <= padding_idx < n:
             raise ValueError(f"embedding: padding_idx {padding_idx} is out of range for "
                              f"{n} embeddings")
         padding_idx = int(padding_idx) % n
-    return apply("embedding", input, weight, padding_idx=padding_idx, zero_padding=False)
+    if max_norm is not None:
+        _renormalize_rows(input, weight, float(max_norm), float(norm_type))
+    out = apply("embedding", input, weight, padding_idx=padding_idx, zero_padding=False)
+    if scale_grad_by_freq and out.requires_grad:
+        out.register_hook(_inverse_frequency_scaler(input, out.ndim))
+    return out
+
+
+def _renormalize_rows(input, weight, max_norm: float, norm_type: float) -> None:
+    """In place, without history (as PyTorch): every row that ``input`` looks up and whose
+    ``norm_type``-norm exceeds ``max_norm`` is scaled by ``max_norm / (norm + 1e-7)``."""
+    from lucid.autograd.grad_mode import no_grad
+    from lucid.ops.elementwise import where
+    from lucid.ops.ordering import unique
+
+    with no_grad():
+        rows = unique(input.reshape(-1))
+        picked = weight[rows]
+        norms = (picked.abs() ** norm_type).sum(axis=-1, keepdims=True) ** (1.0 / norm_type)
+        scale = where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+        weight[rows] = picked * scale
+
+
+def _inverse_frequency_scaler(input, out_ndim: int):
+    """A gradient hook dividing the gradient of each looked-up position by how often its
+    index occurs in the mini-batch (``scale_grad_by_freq``)."""
+    from lucid.ops.ordering import unique
+
+    _, inverse, counts = unique(input.reshape(-1), return_inverse=True, return_counts=True)
+    frequency = counts[inverse].reshape(input.shape + (1,) * (out_ndim - input.ndim))
+
+    def scale(grad):
+        return grad / frequency.astype(grad.dtype)
+
+    return scale
