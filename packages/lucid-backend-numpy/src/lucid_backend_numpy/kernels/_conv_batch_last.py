@@ -75,6 +75,38 @@ def conv(x, w, stride, padding, dilation, groups):
     return np.ascontiguousarray(np.moveaxis(yt.reshape((o,) + count + (n,)), -1, 0))
 
 
+def conv_channels_last(x, w, stride, padding, dilation):
+    """``groups == 1`` forward with channels innermost: columns ``(N*P, K*C)`` copied in
+    runs of ``K_last*C`` from a padded ``(N, *Sp, C)`` copy, then ONE tall GEMM
+    ``cols @ w (K*C, O)``. A tall output ``(N*P, O)`` with few columns is the shape
+    OpenBLAS's SGEMM runs fastest (~1.7x the wide ``(O, P*N)`` of :func:`conv`), and its
+    per-sample transpose to ``(N, O, P)`` is cheap."""
+    n, c = x.shape[:2]
+    o, k = w.shape[0], tuple(w.shape[2:])
+    nd = len(k)
+    crop = tuple(slice(max(-lo, 0), s - max(-hi, 0)) for (lo, hi), s in zip(padding, x.shape[2:]))
+    x = x[(Ellipsis,) + crop]
+    grow = [(max(lo, 0), max(hi, 0)) for lo, hi in padding]
+    sp = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], grow))
+    if any(lo or hi for lo, hi in grow):
+        xl = np.zeros((n,) + sp + (c,), dtype=x.dtype)
+        inner = tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[2:], grow))
+        xl[(slice(None),) + inner] = np.moveaxis(x, 1, -1)
+    else:
+        xl = np.ascontiguousarray(np.moveaxis(x, 1, -1))
+    count = _count(sp, k, stride, dilation)
+    st = xl.strides
+    view = as_strided(
+        xl, (n,) + count + k + (c,),
+        (st[0],) + tuple(st[1 + i] * stride[i] for i in range(nd))
+        + tuple(st[1 + i] * dilation[i] for i in range(nd)) + (st[-1],), writeable=False)
+    cols = copy_to_scratch(view, "columns")
+    p = math.prod(count)
+    wk = np.ascontiguousarray(np.moveaxis(w.reshape(o, c, -1), 0, -1).swapaxes(0, 1))
+    y = np.matmul(cols.reshape(n * p, -1), wk.reshape(-1, o))  # (N*P, O)
+    return np.ascontiguousarray(y.reshape(n, p, o).transpose(0, 2, 1)).reshape((n, o) + count)
+
+
 def weight_grad(x, g, stride, padding, dilation, groups, kernel_size):
     o, c = g.shape[1], x.shape[1]
     cols, _ = columns(batch_last(x, padding), kernel_size, stride, dilation, g.shape[2:])

@@ -58,6 +58,8 @@ def conv(x, w, *, stride, padding, dilation, groups):
     count = tuple((n + lo + hi - d * (k - 1) - 1) // s + 1 for n, (lo, hi), k, s, d
                   in zip(x.shape[2:], padding, w.shape[2:], stride, dilation))
     if _batch_last(math.prod(count), stride):
+        if groups == 1:
+            return batch_last.conv_channels_last(x, w, stride, padding, dilation)
         return batch_last.conv(x, w, stride, padding, dilation, groups)
     n, c = x.shape[:2]
     o, k = w.shape[0], w.shape[2:]
