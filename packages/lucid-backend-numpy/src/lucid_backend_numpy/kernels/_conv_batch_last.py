@@ -25,13 +25,15 @@ from lucid_backend_numpy.kernels._im2col import copy_to_scratch, scratch
 
 
 def batch_last(x: np.ndarray, padding) -> np.ndarray:
-    """``(N, C, *S)`` -> zero-padded ``(C, *Sp, N)`` (negative padding crops)."""
+    """``(N, C, *S)`` -> zero-padded ``(C, *Sp, N)`` (negative padding crops), in the
+    scratch slot ``padded`` (valid until the next call)."""
     n, c = x.shape[:2]
     crop = tuple(slice(max(-lo, 0), s - max(-hi, 0)) for (lo, hi), s in zip(padding, x.shape[2:]))
     x = x[(Ellipsis,) + crop]
     grow = [(max(lo, 0), max(hi, 0)) for lo, hi in padding]
     sp = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], grow))
-    out = np.zeros((c,) + sp + (n,), dtype=x.dtype)
+    out = scratch((c,) + sp + (n,), x.dtype, "padded")  # only read by columns()
+    out.fill(0)
     inner = tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[2:], grow))
     out[(slice(None),) + inner] = np.moveaxis(x, 0, -1)
     return out
@@ -89,7 +91,8 @@ def conv_channels_last(x, w, stride, padding, dilation):
     grow = [(max(lo, 0), max(hi, 0)) for lo, hi in padding]
     sp = tuple(s + lo + hi for s, (lo, hi) in zip(x.shape[2:], grow))
     if any(lo or hi for lo, hi in grow):
-        xl = np.zeros((n,) + sp + (c,), dtype=x.dtype)
+        xl = scratch((n,) + sp + (c,), x.dtype, "padded")
+        xl.fill(0)
         inner = tuple(slice(lo, lo + s) for s, (lo, _) in zip(x.shape[2:], grow))
         xl[(slice(None),) + inner] = np.moveaxis(x, 1, -1)
     else:
@@ -114,6 +117,47 @@ def weight_grad(x, g, stride, padding, dilation, groups, kernel_size):
     dw = np.matmul(cols, _positions_batch_channels(g, groups))  # (G, Cg*K, Og)
     return np.ascontiguousarray(dw.transpose(0, 2, 1)).reshape(
         (o, c // groups) + tuple(kernel_size))
+
+
+# Input gradient in sample blocks: GEMM column blocks of about this many (position,
+# sample) pairs run ~1.5x faster than one wide GEMM (the output block stays in cache).
+BLOCK_COLUMNS = 512
+
+
+def transpose_blocked(y, w, padding, dilation, output_size):
+    """Stride-1, ``groups == 1`` input gradient in blocks of ``b`` samples:
+    ``cols (N/b, T*C, P*b) = w^T (T*C, O) @ y_blk (N/b, O, P*b)`` (batch innermost in each
+    block), then one ``+=`` per tap into ``(N/b, C, *S, b)`` (runs of ``L_last*b``).
+    Returns None when the shape does not suit (the caller falls back)."""
+    n, o = y.shape[:2]
+    c, k = w.shape[1], tuple(w.shape[2:])
+    count = tuple(y.shape[2:])
+    p = math.prod(count)
+    b = BLOCK_COLUMNS // p
+    if b < 4 or n % b:
+        return None
+    nb, taps = n // b, math.prod(k)
+    yb = scratch((nb, o, p, b), y.dtype, "grad_t")
+    np.copyto(yb, y.reshape(nb, b, o, p).transpose(0, 2, 3, 1))
+    wt = np.ascontiguousarray(np.moveaxis(w.reshape(o, c, taps), 0, -1).transpose(1, 0, 2))
+    cols = scratch((nb, taps * c, p * b), y.dtype, "columns")
+    np.matmul(wt.reshape(taps * c, o), yb.reshape(nb, o, p * b), out=cols)
+    cols = cols.reshape((nb, taps, c) + count[:-1] + (count[-1] * b,))
+    sizes = tuple(max(m + d * (kk - 1), lo + size) for m, d, kk, (lo, _), size
+                  in zip(count, dilation, k, padding, output_size))
+    out = scratch((nb, c) + sizes[:-1] + (sizes[-1] * b,), y.dtype, "col2im")
+    out.fill(0)
+    for t, tap in enumerate(itertools.product(*(range(kk) for kk in k))):
+        dst = tuple(slice(a * d, a * d + m) for a, d, m in zip(tap[:-1], dilation, count))
+        start = tap[-1] * dilation[-1] * b
+        dst += (slice(start, start + count[-1] * b),)
+        out[(slice(None), slice(None)) + dst] += cols[:, t]
+    out = out.reshape((nb, c) + sizes + (b,))
+    crop = tuple(slice(lo, lo + size) for (lo, _), size in zip(padding, output_size))
+    out = out[(slice(None), slice(None)) + crop]
+    nd = len(k)
+    order = (0, nd + 2, 1) + tuple(range(2, nd + 2))
+    return np.ascontiguousarray(out.transpose(order)).reshape((n, c) + tuple(output_size))
 
 
 def transpose(y, w, stride, padding, dilation, groups, output_size):

@@ -105,6 +105,10 @@ def conv_weight_grad(x, g, *, stride, padding, dilation, groups, kernel_size):
 @kernel("conv_transpose")
 def conv_transpose(y, w, *, stride, padding, dilation, groups, output_size):
     if _batch_last(math.prod(y.shape[2:]), stride):
+        if groups == 1 and all(s == 1 for s in stride):
+            z = batch_last.transpose_blocked(y, w, padding, dilation, output_size)
+            if z is not None:
+                return z
         return batch_last.transpose(y, w, stride, padding, dilation, groups, output_size)
     i, cg = w.shape[:2]
     k = w.shape[2:]
