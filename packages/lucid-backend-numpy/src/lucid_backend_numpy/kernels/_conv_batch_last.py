@@ -1,16 +1,18 @@
-"""Convolution in the batch-last layout: one GEMM per op (per group) for the whole batch.
+"""Convolution in batch-last / channels-last layouts: few large GEMMs for the whole batch.
 
-The input is copied once to ``(C, *Sp, N)`` (padded, batch innermost). Its im2col
-columns ``(C, *K, *L, N)`` are then copied with contiguous runs of at least ``N``
-elements (``L_last * N`` at stride 1), with no over-computed positions, and every
-product is a single large GEMM that OpenBLAS spreads over all its threads:
+* forward (``groups == 1``, :func:`conv_channels_last`): columns ``(N*P, K*C)`` from a
+  channels-last copy, one tall GEMM ``cols @ w (K*C, O)`` (the fast SGEMM shape for a
+  thin weight); other groups: :func:`conv`, ``w @ cols (G, Cg*K, P*N)``.
+* weight gradient: columns ``(C*K, P*N)`` of a ``(C, *Sp, N)`` copy (runs of at least
+  ``N`` elements) times ``g`` as ``(P*N, O)``.
+* input gradient: :func:`transpose_blocked` (stride 1, ``groups == 1``: sample blocks,
+  full correlation along the last axis, one ``+=`` per remaining tap), else
+  :func:`transpose` (``y @ w[:, :, t]`` per tap, one strided ``+=`` per tap).
 
-* forward ``y_t (G, Og, L*N) = w (G, Og, Cg*K) @ cols (G, Cg*K, L*N)``
-* weight gradient ``dw = g_t (G, Og, L*N) @ cols^T``
-* input gradient ``cols = w^T @ g_t``, then one strided ``+=`` per kernel tap.
-
-This wins when each sample's GEMM would be small (few output positions per sample),
-where the per-sample layout of :mod:`conv` leaves BLAS single-threaded.
+Thin GEMMs are run in 256-row / 256-reduction blocks (:func:`_matmul_tall`,
+:func:`_matmul_long`), which OpenBLAS runs fastest (and single-threaded).
+This layout wins when each sample's GEMM would be small (few output positions per
+sample), where the per-sample layout of :mod:`conv` leaves BLAS underused.
 """
 
 from __future__ import annotations

@@ -2,8 +2,8 @@
 
 Two layouts, picked per call:
 
-* **batch-last** (:mod:`_conv_batch_last`) when a sample has few output positions or
-  the stride is > 1: one large GEMM per op for the whole batch.
+* **batch-last / channels-last** (:mod:`_conv_batch_last`) when a sample has few output
+  positions or the stride is > 1: few large (blocked) GEMMs per op for the whole batch.
 * **per-sample** otherwise (stride 1, large images): im2col columns ``(N, G, Cg*K, M)``
   so the product with the weight ``(G, Og, Cg*K)`` is one batched BLAS GEMM writing
   ``(N, G, Og, M)``, the output already in NCHW order. The columns are the contiguous
