@@ -60,6 +60,7 @@ def parity(session: nox.Session, backend: str) -> None:
     venv), with ``backend`` serving ``cpu``."""
     install_lucid(session, TORCH)
     session.install("--no-deps", "torchvision==0.28.0")
+    session.install("pillow")  # torchvision imports PIL at import time
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
                 *test_dirs("parity"), *session.posargs, env={"LUCID_BACKEND": backend})
 
