@@ -13,8 +13,6 @@ OpenBLAS (when the library exposes its setter) and to ``torch.set_num_threads``.
 from __future__ import annotations
 
 import argparse
-import ctypes
-import glob
 import os
 import statistics
 import time
@@ -22,41 +20,31 @@ import time
 import numpy as np
 
 
-def _openblas():
-    """NumPy's bundled OpenBLAS (``numpy.libs``), or None."""
-    root = os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs")
-    for path in glob.glob(os.path.join(root, "*openblas*")):
-        return ctypes.CDLL(path)
-    return None
-
-
 def blas_threads(set_to: int | None = None) -> int | None:
-    lib = _openblas()
-    if lib is None:
-        return None
-    for prefix in ("scipy_openblas_", "openblas_"):
-        for suffix in ("64_", ""):
-            getter = getattr(lib, f"{prefix}get_num_threads{suffix}", None)
-            setter = getattr(lib, f"{prefix}set_num_threads{suffix}", None)
-            if getter is None:
-                continue
-            if set_to is not None and setter is not None:
-                setter(int(set_to))
-            return int(getter())
-    return None
+    """NumPy's OpenBLAS thread count (set to ``set_to`` first, when given)."""
+    from lucid_backend_numpy.kernels import _blas
+
+    if set_to is not None:
+        _blas.set_threads(set_to)
+    return _blas.threads()
 
 
-def timeit_pair(fn_a, fn_b, repeat: int):
-    """Median and best seconds of ``repeat`` calls of each, alternating ``a`` and ``b`` so
-    both see the same background load (after two warm-up calls each)."""
+def timeit_pair(fn_a, fn_b, repeat: int, burst: int = 5):
+    """Median and best seconds of ``repeat`` calls of each, in alternating bursts of
+    ``burst`` timed calls so both see the same background load (after two warm-up calls
+    each). Each burst starts with one untimed call: right after one framework returns,
+    its worker threads keep spinning for a while (OpenMP's and OpenBLAS's busy-wait) and
+    would steal the second core from the other framework's first call."""
     for fn in (fn_a, fn_b, fn_a, fn_b):
         fn()
     times = ([], [])
-    for _ in range(repeat):
+    while len(times[0]) < repeat:
         for fn, out in zip((fn_a, fn_b), times):
-            t0 = time.perf_counter()
             fn()
-            out.append(time.perf_counter() - t0)
+            for _ in range(min(burst, repeat - len(out))):
+                t0 = time.perf_counter()
+                fn()
+                out.append(time.perf_counter() - t0)
     return [(statistics.median(t), min(t)) for t in times]
 
 
@@ -108,9 +96,12 @@ def main() -> None:
     import torch
 
     import lucid
+    import lucid_backend_numpy
 
     threads = blas_threads(args.threads) if args.threads else blas_threads()
-    torch.set_num_threads(threads or args.threads or os.cpu_count())
+    threads = threads or args.threads or os.cpu_count()
+    torch.set_num_threads(threads)
+    lucid_backend_numpy.set_num_threads(threads)
     rng = np.random.default_rng(0)
     dtype = np.dtype(args.dtype)
     cases = [
@@ -124,7 +115,8 @@ def main() -> None:
          matmul_case(lucid, torch, 128, 256, 120, dtype, rng)),
     ]
     print(f"forward+backward, {args.dtype}, median (and best) of {args.repeat}; "
-          f"NumPy OpenBLAS threads: {blas_threads()}, torch threads: {torch.get_num_threads()}, "
+          f"NumPy OpenBLAS threads: {blas_threads()}, Lucid kernel threads: "
+          f"{lucid_backend_numpy.num_threads()}, torch threads: {torch.get_num_threads()}, "
           f"cpu_count: {os.cpu_count()}")
     print(f"{'case':46s} {'lucid ms':>9s} {'torch ms':>9s} {'ratio':>6s}   "
           f"{'best lucid':>10s} {'best torch':>10s} {'ratio':>6s}")

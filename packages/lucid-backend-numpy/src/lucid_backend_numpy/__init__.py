@@ -1,3 +1,10 @@
-"""lucid-backend-numpy: NumPy kernels for every Lucid op, serving device ``cpu``."""
+"""lucid-backend-numpy: NumPy kernels for every Lucid op, serving device ``cpu``.
 
+``set_num_threads(n)`` / ``num_threads()``: threads the batch-parallel kernels use
+(see :mod:`lucid_backend_numpy.kernels._parallel`; BLAS threads are OpenBLAS's own).
+"""
+
+from lucid_backend_numpy.kernels._parallel import num_threads, set_num_threads
+
+__all__ = ["num_threads", "set_num_threads"]
 __version__ = "0.1.0"

@@ -14,7 +14,9 @@ Two layouts, picked per call:
   with the flipped, channel-swapped weight when it has at least as many outputs as
   inputs, else scatters ``w^T @ y`` with one contiguous shifted ``+=`` per tap.
 
-Column buffers are reused scratch memory (:func:`_im2col.scratch`).
+Column buffers are reused scratch memory (:func:`_im2col.scratch`). Each kernel runs
+over slices of the batch in parallel threads when the work is large enough
+(:mod:`_parallel`): outputs per sample are concatenated, weight gradients summed.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from lucid_backend_numpy.kernels._im2col import (
     scratch,
     shifted_columns,
 )
+from lucid_backend_numpy.kernels._parallel import concat_over_batch, sum_over_batch
 from lucid_backend_numpy.kernels._registry import kernel
 
 # Below this many output positions per sample (or with any stride > 1) the batch-last
@@ -55,8 +58,20 @@ def _conv_columns(x, kernel_size, padding, dilation, batch_inner=False):
 
 @kernel("conv")
 def conv(x, w, *, stride, padding, dilation, groups):
-    count = tuple((n + lo + hi - d * (k - 1) - 1) // s + 1 for n, (lo, hi), k, s, d
-                  in zip(x.shape[2:], padding, w.shape[2:], stride, dilation))
+    count = _count(x.shape[2:], w.shape[2:], stride, padding, dilation)
+    return concat_over_batch(lambda xs: _conv(xs, w, stride, padding, dilation, groups),
+                             x.shape[0] * w.size * math.prod(count),
+                             (x.shape[0], w.shape[0]) + count, np.result_type(x, w), x)
+
+
+def _count(sizes, kernel, stride, padding, dilation) -> tuple:
+    """Output positions along each spatial axis of a convolution."""
+    return tuple((n + lo + hi - d * (k - 1) - 1) // s + 1 for n, (lo, hi), k, s, d
+                 in zip(sizes, padding, kernel, stride, dilation))
+
+
+def _conv(x, w, stride, padding, dilation, groups):
+    count = _count(x.shape[2:], w.shape[2:], stride, padding, dilation)
     if _batch_last(math.prod(count), stride):
         if groups == 1:
             return batch_last.conv_channels_last(x, w, stride, padding, dilation)
@@ -73,6 +88,12 @@ def conv(x, w, *, stride, padding, dilation, groups):
 
 @kernel("conv_weight_grad")
 def conv_weight_grad(x, g, *, stride, padding, dilation, groups, kernel_size):
+    work = g.size * (x.shape[1] // groups) * math.prod(kernel_size)
+    return sum_over_batch(lambda xs, gs: _weight_grad(
+        xs, gs, stride, padding, dilation, groups, kernel_size), work, x, g)
+
+
+def _weight_grad(x, g, stride, padding, dilation, groups, kernel_size):
     if _batch_last(math.prod(g.shape[2:]), stride):
         return batch_last.weight_grad(x, g, stride, padding, dilation, groups, kernel_size)
     n, c = x.shape[:2]
@@ -104,6 +125,13 @@ def conv_weight_grad(x, g, *, stride, padding, dilation, groups, kernel_size):
 
 @kernel("conv_transpose")
 def conv_transpose(y, w, *, stride, padding, dilation, groups, output_size):
+    return concat_over_batch(
+        lambda ys: _transpose(ys, w, stride, padding, dilation, groups, output_size),
+        y.size * math.prod(w.shape[1:]), (y.shape[0], w.shape[1] * groups) + tuple(output_size),
+        np.result_type(y, w), y)
+
+
+def _transpose(y, w, stride, padding, dilation, groups, output_size):
     if _batch_last(math.prod(y.shape[2:]), stride):
         if groups == 1 and all(s == 1 for s in stride):
             z = batch_last.transpose_blocked(y, w, padding, dilation, output_size)
@@ -122,8 +150,7 @@ def conv_transpose(y, w, *, stride, padding, dilation, groups, output_size):
         for size, m, (lo, _), kk, d in zip(output_size, y.shape[2:], padding, k, dilation):
             before = d * (kk - 1) - lo
             pads.append((before, size - m - before + d * (kk - 1)))
-        return conv(y, np.ascontiguousarray(wt), stride=stride, padding=tuple(pads),
-                    dilation=dilation, groups=groups)
+        return _conv(y, np.ascontiguousarray(wt), stride, tuple(pads), dilation, groups)
     return _transpose_flat(y, w, padding, dilation, groups, output_size)
 
 
