@@ -29,18 +29,18 @@ def blas_threads(set_to: int | None = None) -> int | None:
     return _blas.threads()
 
 
-def timeit_pair(fn_a, fn_b, repeat: int, burst: int = 5):
+def timeit_pair(fn_a, fn_b, repeat: int, burst: int = 8, settle: int = 4):
     """Median and best seconds of ``repeat`` calls of each, in alternating bursts of
-    ``burst`` timed calls so both see the same background load (after two warm-up calls
-    each). Each burst starts with one untimed call: right after one framework returns,
-    its worker threads keep spinning for a while (OpenMP's and OpenBLAS's busy-wait) and
-    would steal the second core from the other framework's first call."""
-    for fn in (fn_a, fn_b, fn_a, fn_b):
-        fn()
+    ``burst`` timed calls, so both see the same background load. Each burst starts with
+    ``settle`` untimed calls: after torch returns, its OpenMP workers keep spinning for
+    a few milliseconds (and OpenBLAS's after NumPy) and steal the second core from the
+    other framework's next calls (measured: Lucid's first call after a torch burst 2.6x
+    its steady time, its fourth one 1.1x)."""
     times = ([], [])
     while len(times[0]) < repeat:
         for fn, out in zip((fn_a, fn_b), times):
-            fn()
+            for _ in range(settle):
+                fn()
             for _ in range(min(burst, repeat - len(out))):
                 t0 = time.perf_counter()
                 fn()
