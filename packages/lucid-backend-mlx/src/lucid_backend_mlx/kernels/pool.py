@@ -12,12 +12,20 @@ zero plane with ``.at[...].add``.
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import mlx.core as mx
 import numpy as np
 
+from lucid.kernel_geometry import (
+    adaptive_ranges,
+    avg_pool_divisor,
+    ceil_mode_padding,
+    kernel_taps,
+    padded_sizes,
+    tap_slices,
+    window_count,
+)
 from lucid_backend_mlx.kernels import _conv_windows
 from lucid_backend_mlx.kernels._registry import kernel
 
@@ -26,33 +34,13 @@ def _is_float(x) -> bool:
     return mx.issubdtype(x.dtype, mx.inexact)
 
 
-def _count(size, pad_, k, s, d, ceil_mode):
-    span = size + pad_[0] + pad_[1] - d * (k - 1) - 1
-    if not ceil_mode:
-        return span // s + 1
-    count = -(-span // s) + 1
-    return count - 1 if (count - 1) * s >= size + pad_[0] else count
-
-
 def _padded(x, kernel_size, stride, padding, dilation, ceil_mode, value):
     """``x`` padded so that every (ceil-mode) window lies inside; the output counts."""
-    spatial = x.shape[2:]
-    count = tuple(_count(n, p, k, s, d, ceil_mode) for n, p, k, s, d in
-                  zip(spatial, padding, kernel_size, stride, dilation))
-    pads = [(lo, max(hi, (c - 1) * s + d * (k - 1) + 1 - lo - n)) for (lo, hi), c, s, d, k, n
-            in zip(padding, count, stride, dilation, kernel_size, spatial)]
+    pads, count = ceil_mode_padding(x.shape[2:], kernel_size, stride, padding, dilation,
+                                    ceil_mode)
     if any(p != (0, 0) for p in pads):
-        x = mx.pad(x, [(0, 0), (0, 0)] + pads, constant_values=value)
+        x = mx.pad(x, [(0, 0), (0, 0)] + list(pads), constant_values=value)
     return x, count
-
-
-def _taps(kernel_size):
-    return list(itertools.product(*(range(k) for k in kernel_size)))
-
-
-def _tap_slices(tap, stride, dilation, count):
-    return (Ellipsis,) + tuple(slice(t * d, t * d + (c - 1) * s + 1, s)
-                               for t, d, c, s in zip(tap, dilation, count, stride))
 
 
 def _lowest(dtype):
@@ -120,21 +108,8 @@ def pool_gather(x, indices):
 
 def _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
              divisor_override, dtype):
-    """The per-position divisor (PyTorch's rule), broadcastable to the output."""
-    if divisor_override is not None:
-        return mx.array(divisor_override, dtype=dtype)
-    nd = len(spatial)
-    div = mx.ones((), dtype=dtype)
-    for i, (n, k, s, (lo, hi), c) in enumerate(zip(spatial, kernel_size, stride, padding,
-                                                   count)):
-        start = mx.arange(c) * s - lo
-        end = mx.minimum(start + k, n + hi)
-        if not count_include_pad:
-            start, end = mx.maximum(start, 0), mx.minimum(end, n)
-        shape = [1] * nd
-        shape[i] = c
-        div = div * (end - start).astype(dtype).reshape(shape)
-    return div
+    return mx.array(avg_pool_divisor(spatial, kernel_size, stride, padding, count,
+                                     count_include_pad, divisor_override), dtype=dtype)
 
 
 @kernel("avg_pool")
@@ -142,10 +117,10 @@ def avg_pool(x, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
              divisor_override):
     ones = (1,) * len(kernel_size)
     xp, count = _padded(x, kernel_size, stride, padding, ones, ceil_mode, 0)
-    taps = _taps(kernel_size)
-    total = xp[_tap_slices(taps[0], stride, ones, count)]
+    taps = kernel_taps(kernel_size)
+    total = xp[tap_slices(taps[0], stride, ones, count)]
     for tap in taps[1:]:
-        total = total + xp[_tap_slices(tap, stride, ones, count)]
+        total = total + xp[tap_slices(tap, stride, ones, count)]
     return total / _divisor(x.shape[2:], kernel_size, stride, padding, count,
                             count_include_pad, divisor_override, x.dtype)
 
@@ -157,11 +132,10 @@ def avg_pool_transpose(g, *, spatial, kernel_size, stride, padding, ceil_mode,
     count = g.shape[2:]
     g = g / _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
                      divisor_override, g.dtype)
-    sizes = tuple(max(lo + n + hi, (c - 1) * s + k) for (lo, hi), n, c, s, k
-                  in zip(padding, spatial, count, stride, kernel_size))
+    sizes = padded_sizes(spatial, padding, count, stride, ones, kernel_size)
     out = mx.zeros(g.shape[:2] + sizes, dtype=g.dtype)
-    for tap in _taps(kernel_size):
-        out = out.at[_tap_slices(tap, stride, ones, count)].add(g)
+    for tap in kernel_taps(kernel_size):
+        out = out.at[tap_slices(tap, stride, ones, count)].add(g)
     crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(padding, spatial))
     return out[(Ellipsis,) + crop]
 
@@ -170,8 +144,7 @@ def _adaptive_coords(size: int, out: int):
     """PyTorch's adaptive windows ``[floor(i*size/out), ceil((i+1)*size/out))`` as an
     ``(out, kmax)`` table of input coordinates (short windows repeat their last one).
     Shape arithmetic only: built on the host from the static sizes."""
-    i = np.arange(out)
-    start, end = (i * size) // out, -((-(i + 1) * size) // out)
+    start, end = adaptive_ranges(size, out)
     kmax = int((end - start).max())
     return np.minimum(start[:, None] + np.arange(kmax)[None, :], (end - 1)[:, None])
 
@@ -218,13 +191,12 @@ def fold(cols, *, output_size, kernel_size, dilation, padding, stride):
     n = cols.shape[0]
     taps = math.prod(kernel_size)
     channels = cols.shape[1] // taps
-    count = [_count(s, p, k, st, d, False) for s, p, k, st, d
+    count = [window_count(s, p, k, st, d) for s, p, k, st, d
              in zip(output_size, padding, kernel_size, stride, dilation)]
     slabs = cols.reshape([n, channels, taps] + count)
-    sizes = [max(lo + s + hi, (c - 1) * st + d * (k - 1) + 1) for (lo, hi), s, c, st, d, k
-             in zip(padding, output_size, count, stride, dilation, kernel_size)]
+    sizes = padded_sizes(output_size, padding, count, stride, dilation, kernel_size)
     total = None
-    for i, tap in enumerate(_taps(kernel_size)):
+    for i, tap in enumerate(kernel_taps(kernel_size)):
         part = _conv_windows.spread(slabs[:, :, i], tap, stride, dilation, sizes)
         total = part if total is None else total + part
     crop = tuple(slice(lo, lo + s) for (lo, _), s in zip(padding, output_size))

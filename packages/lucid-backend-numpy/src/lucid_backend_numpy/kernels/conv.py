@@ -24,6 +24,7 @@ import math
 
 import numpy as np
 
+from lucid.kernel_geometry import window_counts
 from lucid_backend_numpy.kernels import _conv_batch_last as batch_last
 from lucid_backend_numpy.kernels._im2col import (
     copy_to_scratch,
@@ -58,20 +59,14 @@ def _conv_columns(x, kernel_size, padding, dilation, batch_inner=False):
 
 @kernel("conv")
 def conv(x, w, *, stride, padding, dilation, groups):
-    count = _count(x.shape[2:], w.shape[2:], stride, padding, dilation)
+    count = window_counts(x.shape[2:], w.shape[2:], stride, padding, dilation)
     return concat_over_batch(lambda xs: _conv(xs, w, stride, padding, dilation, groups),
                              x.shape[0] * w.size * math.prod(count),
                              (x.shape[0], w.shape[0]) + count, np.result_type(x, w), x)
 
 
-def _count(sizes, kernel, stride, padding, dilation) -> tuple:
-    """Output positions along each spatial axis of a convolution."""
-    return tuple((n + lo + hi - d * (k - 1) - 1) // s + 1 for n, (lo, hi), k, s, d
-                 in zip(sizes, padding, kernel, stride, dilation))
-
-
 def _conv(x, w, stride, padding, dilation, groups):
-    count = _count(x.shape[2:], w.shape[2:], stride, padding, dilation)
+    count = window_counts(x.shape[2:], w.shape[2:], stride, padding, dilation)
     if _batch_last(math.prod(count), stride):
         if groups == 1:
             return batch_last.conv_channels_last(x, w, stride, padding, dilation)

@@ -8,36 +8,28 @@ Scatters use ``np.bincount`` over flat indices (no ``np.add.at``).
 
 from __future__ import annotations
 
-import itertools
 import math
 
 import numpy as np
 
+from lucid.kernel_geometry import (
+    adaptive_ranges,
+    avg_pool_divisor,
+    ceil_mode_padding,
+    kernel_taps,
+    padded_sizes,
+    tap_slices,
+    window_count,
+)
 from lucid_backend_numpy.kernels._im2col import col2im, columns, pad
 from lucid_backend_numpy.kernels._registry import kernel
 
 
-def _count(size, pad_, k, s, d, ceil_mode):
-    span = size + pad_[0] + pad_[1] - d * (k - 1) - 1
-    if not ceil_mode:
-        return span // s + 1
-    count = -(-span // s) + 1
-    return count - 1 if (count - 1) * s >= size + pad_[0] else count
-
-
 def _padded(x, kernel_size, stride, padding, dilation, ceil_mode, value):
     """``x`` padded so that every (ceil-mode) window lies inside; the output counts."""
-    spatial = x.shape[2:]
-    count = tuple(_count(n, p, k, s, d, ceil_mode) for n, p, k, s, d in
-                  zip(spatial, padding, kernel_size, stride, dilation))
-    pads = tuple((lo, max(hi, (c - 1) * s + d * (k - 1) + 1 - lo - n)) for (lo, hi), c, s, d, k, n
-                 in zip(padding, count, stride, dilation, kernel_size, spatial))
+    pads, count = ceil_mode_padding(x.shape[2:], kernel_size, stride, padding, dilation,
+                                    ceil_mode)
     return pad(x, pads, value), count
-
-
-def _tap_slices(tap, stride, dilation, count):
-    return (Ellipsis,) + tuple(slice(t * d, t * d + (c - 1) * s + 1, s)
-                               for t, d, c, s in zip(tap, dilation, count, stride))
 
 
 @kernel("max_pool", multi_output=True)
@@ -47,10 +39,10 @@ def max_pool(x, *, kernel_size, stride, padding, dilation, ceil_mode):
     xp, count = _padded(x, kernel_size, stride, padding, dilation, ceil_mode, fill)
     spatial = x.shape[2:]
     rows = [math.prod(spatial[i + 1:]) for i in range(len(spatial))]
-    taps = list(itertools.product(*(range(k) for k in kernel_size)))
+    taps = kernel_taps(kernel_size)
     # flat input offset of each tap relative to its window's first element
     offsets = [sum(t * d * r for t, d, r in zip(tap, dilation, rows)) for tap in taps]
-    best = xp[_tap_slices(taps[0], stride, dilation, count)].copy()
+    best = xp[tap_slices(taps[0], stride, dilation, count)].copy()
     small = np.int32 if math.prod(spatial) < 2 ** 31 else np.int64
     arg = np.zeros(best.shape, dtype=small)
     step = np.empty(best.shape, dtype=small)
@@ -58,7 +50,7 @@ def max_pool(x, *, kernel_size, stride, padding, dilation, ceil_mode):
     nan_seen = np.isnan(best) if with_nan else None
     better = np.empty(best.shape, dtype=bool)
     for tap, off in zip(taps[1:], offsets[1:]):
-        cand = xp[_tap_slices(tap, stride, dilation, count)]
+        cand = xp[tap_slices(tap, stride, dilation, count)]
         np.greater(cand, best, out=better)
         if with_nan:  # PyTorch propagates NaN: the first NaN of a window wins
             isnan = np.isnan(cand)
@@ -99,21 +91,8 @@ def pool_gather(x, indices):
 
 def _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
              divisor_override, dtype):
-    """The per-position divisor (PyTorch's rule), broadcastable to the output."""
-    if divisor_override is not None:
-        return np.asarray(divisor_override, dtype=dtype)
-    nd = len(spatial)
-    div = np.ones((), dtype=dtype)
-    for i, (n, k, s, (lo, hi), c) in enumerate(zip(spatial, kernel_size, stride, padding,
-                                                   count)):
-        start = np.arange(c) * s - lo
-        end = np.minimum(start + k, n + hi)
-        if not count_include_pad:
-            start, end = np.maximum(start, 0), np.minimum(end, n)
-        shape = [1] * nd
-        shape[i] = c
-        div = div * (end - start).astype(dtype).reshape(shape)
-    return div
+    return avg_pool_divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
+                            divisor_override).astype(dtype)
 
 
 @kernel("avg_pool")
@@ -121,10 +100,10 @@ def avg_pool(x, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
              divisor_override):
     ones = (1,) * len(kernel_size)
     xp, count = _padded(x, kernel_size, stride, padding, ones, ceil_mode, 0)
-    taps = list(itertools.product(*(range(k) for k in kernel_size)))
-    total = xp[_tap_slices(taps[0], stride, ones, count)].copy()
+    taps = kernel_taps(kernel_size)
+    total = xp[tap_slices(taps[0], stride, ones, count)].copy()
     for tap in taps[1:]:
-        total += xp[_tap_slices(tap, stride, ones, count)]
+        total += xp[tap_slices(tap, stride, ones, count)]
     total /= _divisor(x.shape[2:], kernel_size, stride, padding, count, count_include_pad,
                       divisor_override, x.dtype)
     return total
@@ -137,19 +116,12 @@ def avg_pool_transpose(g, *, spatial, kernel_size, stride, padding, ceil_mode,
     count = g.shape[2:]
     g = g / _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
                      divisor_override, g.dtype)
-    sizes = tuple(max(lo + n + hi, (c - 1) * s + k) for (lo, hi), n, c, s, k
-                  in zip(padding, spatial, count, stride, kernel_size))
+    sizes = padded_sizes(spatial, padding, count, stride, ones, kernel_size)
     out = np.zeros(g.shape[:2] + sizes, dtype=g.dtype)
-    for tap in itertools.product(*(range(k) for k in kernel_size)):
-        out[_tap_slices(tap, stride, ones, count)] += g
+    for tap in kernel_taps(kernel_size):
+        out[tap_slices(tap, stride, ones, count)] += g
     crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(padding, spatial))
     return np.ascontiguousarray(out[(Ellipsis,) + crop])
-
-
-def adaptive_ranges(size: int, out: int):
-    """PyTorch's adaptive windows: ``[floor(i*size/out), ceil((i+1)*size/out))``."""
-    i = np.arange(out)
-    return (i * size) // out, -((-(i + 1) * size) // out)
 
 
 @kernel("adaptive_max_pool", multi_output=True)
@@ -199,11 +171,10 @@ def unfold(x, *, kernel_size, dilation, padding, stride):
 def fold(cols, *, output_size, kernel_size, dilation, padding, stride):
     n = cols.shape[0]
     taps = math.prod(kernel_size)
-    count = tuple(_count(s, p, k, st, d, False) for s, p, k, st, d
+    count = tuple(window_count(s, p, k, st, d) for s, p, k, st, d
                   in zip(output_size, padding, kernel_size, stride, dilation))
     cols = cols.reshape((n, cols.shape[1] // taps) + tuple(kernel_size) + count)
-    sizes = tuple(max(lo + s + hi, (c - 1) * st + d * (k - 1) + 1) for (lo, hi), s, c, st, d, k
-                  in zip(padding, output_size, count, stride, dilation, kernel_size))
+    sizes = padded_sizes(output_size, padding, count, stride, dilation, kernel_size)
     full = col2im(cols, sizes, stride, dilation)
     crop = tuple(slice(lo, lo + s) for (lo, _), s in zip(padding, output_size))
     return np.ascontiguousarray(full[(Ellipsis,) + crop])
