@@ -58,7 +58,10 @@ class SGD(Optimizer):
             g = g + weight_decay * p
         if momentum != 0:
             b = state.get("momentum_buffer")
-            b = g.clone() if b is None else momentum * b + (1 - dampening) * g
+            if b is None:
+                b = g.clone()
+            else:  # (1 - dampening) * g is g itself when dampening == 0: skip the op
+                b = momentum * b + (g if dampening == 0 else (1 - dampening) * g)
             state["momentum_buffer"] = b
             g = g + momentum * b if group["nesterov"] else b
         p.data = (p - lr * g).data
