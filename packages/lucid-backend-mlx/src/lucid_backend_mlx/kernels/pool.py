@@ -17,15 +17,7 @@ import math
 import mlx.core as mx
 import numpy as np
 
-from lucid.kernel_geometry import (
-    adaptive_ranges,
-    avg_pool_divisor,
-    ceil_mode_padding,
-    kernel_taps,
-    padded_sizes,
-    tap_slices,
-    window_count,
-)
+from lucid import kernel_geometry as geo
 from lucid_backend_mlx.kernels import _conv_windows
 from lucid_backend_mlx.kernels._registry import kernel
 
@@ -36,7 +28,7 @@ def _is_float(x) -> bool:
 
 def _padded(x, kernel_size, stride, padding, dilation, ceil_mode, value):
     """``x`` padded so that every (ceil-mode) window lies inside; the output counts."""
-    pads, count = ceil_mode_padding(x.shape[2:], kernel_size, stride, padding, dilation,
+    pads, count = geo.ceil_mode_padding(x.shape[2:], kernel_size, stride, padding, dilation,
                                     ceil_mode)
     if any(p != (0, 0) for p in pads):
         x = mx.pad(x, [(0, 0), (0, 0)] + list(pads), constant_values=value)
@@ -108,7 +100,7 @@ def pool_gather(x, indices):
 
 def _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
              divisor_override, dtype):
-    return mx.array(avg_pool_divisor(spatial, kernel_size, stride, padding, count,
+    return mx.array(geo.avg_pool_divisor(spatial, kernel_size, stride, padding, count,
                                      count_include_pad, divisor_override), dtype=dtype)
 
 
@@ -117,10 +109,10 @@ def avg_pool(x, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
              divisor_override):
     ones = (1,) * len(kernel_size)
     xp, count = _padded(x, kernel_size, stride, padding, ones, ceil_mode, 0)
-    taps = kernel_taps(kernel_size)
-    total = xp[tap_slices(taps[0], stride, ones, count)]
+    taps = geo.kernel_taps(kernel_size)
+    total = xp[geo.tap_slices(taps[0], stride, ones, count)]
     for tap in taps[1:]:
-        total = total + xp[tap_slices(tap, stride, ones, count)]
+        total = total + xp[geo.tap_slices(tap, stride, ones, count)]
     return total / _divisor(x.shape[2:], kernel_size, stride, padding, count,
                             count_include_pad, divisor_override, x.dtype)
 
@@ -132,10 +124,10 @@ def avg_pool_transpose(g, *, spatial, kernel_size, stride, padding, ceil_mode,
     count = g.shape[2:]
     g = g / _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
                      divisor_override, g.dtype)
-    sizes = padded_sizes(spatial, padding, count, stride, ones, kernel_size)
+    sizes = geo.padded_sizes(spatial, padding, count, stride, ones, kernel_size)
     out = mx.zeros(g.shape[:2] + sizes, dtype=g.dtype)
-    for tap in kernel_taps(kernel_size):
-        out = out.at[tap_slices(tap, stride, ones, count)].add(g)
+    for tap in geo.kernel_taps(kernel_size):
+        out = out.at[geo.tap_slices(tap, stride, ones, count)].add(g)
     crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(padding, spatial))
     return out[(Ellipsis,) + crop]
 
@@ -144,7 +136,7 @@ def _adaptive_coords(size: int, out: int):
     """PyTorch's adaptive windows ``[floor(i*size/out), ceil((i+1)*size/out))`` as an
     ``(out, kmax)`` table of input coordinates (short windows repeat their last one).
     Shape arithmetic only: built on the host from the static sizes."""
-    start, end = adaptive_ranges(size, out)
+    start, end = geo.adaptive_ranges(size, out)
     kmax = int((end - start).max())
     return np.minimum(start[:, None] + np.arange(kmax)[None, :], (end - 1)[:, None])
 
@@ -191,12 +183,12 @@ def fold(cols, *, output_size, kernel_size, dilation, padding, stride):
     n = cols.shape[0]
     taps = math.prod(kernel_size)
     channels = cols.shape[1] // taps
-    count = [window_count(s, p, k, st, d) for s, p, k, st, d
+    count = [geo.window_count(s, p, k, st, d) for s, p, k, st, d
              in zip(output_size, padding, kernel_size, stride, dilation)]
     slabs = cols.reshape([n, channels, taps] + count)
-    sizes = padded_sizes(output_size, padding, count, stride, dilation, kernel_size)
+    sizes = geo.padded_sizes(output_size, padding, count, stride, dilation, kernel_size)
     total = None
-    for i, tap in enumerate(kernel_taps(kernel_size)):
+    for i, tap in enumerate(geo.kernel_taps(kernel_size)):
         part = _conv_windows.spread(slabs[:, :, i], tap, stride, dilation, sizes)
         total = part if total is None else total + part
     crop = tuple(slice(lo, lo + s) for (lo, _), s in zip(padding, output_size))

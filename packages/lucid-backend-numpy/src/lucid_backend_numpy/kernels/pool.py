@@ -12,22 +12,14 @@ import math
 
 import numpy as np
 
-from lucid.kernel_geometry import (
-    adaptive_ranges,
-    avg_pool_divisor,
-    ceil_mode_padding,
-    kernel_taps,
-    padded_sizes,
-    tap_slices,
-    window_count,
-)
+from lucid import kernel_geometry as geo
 from lucid_backend_numpy.kernels._im2col import col2im, columns, pad
 from lucid_backend_numpy.kernels._registry import kernel
 
 
 def _padded(x, kernel_size, stride, padding, dilation, ceil_mode, value):
     """``x`` padded so that every (ceil-mode) window lies inside; the output counts."""
-    pads, count = ceil_mode_padding(x.shape[2:], kernel_size, stride, padding, dilation,
+    pads, count = geo.ceil_mode_padding(x.shape[2:], kernel_size, stride, padding, dilation,
                                     ceil_mode)
     return pad(x, pads, value), count
 
@@ -39,10 +31,10 @@ def max_pool(x, *, kernel_size, stride, padding, dilation, ceil_mode):
     xp, count = _padded(x, kernel_size, stride, padding, dilation, ceil_mode, fill)
     spatial = x.shape[2:]
     rows = [math.prod(spatial[i + 1:]) for i in range(len(spatial))]
-    taps = kernel_taps(kernel_size)
+    taps = geo.kernel_taps(kernel_size)
     # flat input offset of each tap relative to its window's first element
     offsets = [sum(t * d * r for t, d, r in zip(tap, dilation, rows)) for tap in taps]
-    best = xp[tap_slices(taps[0], stride, dilation, count)].copy()
+    best = xp[geo.tap_slices(taps[0], stride, dilation, count)].copy()
     small = np.int32 if math.prod(spatial) < 2 ** 31 else np.int64
     arg = np.zeros(best.shape, dtype=small)
     step = np.empty(best.shape, dtype=small)
@@ -50,7 +42,7 @@ def max_pool(x, *, kernel_size, stride, padding, dilation, ceil_mode):
     nan_seen = np.isnan(best) if with_nan else None
     better = np.empty(best.shape, dtype=bool)
     for tap, off in zip(taps[1:], offsets[1:]):
-        cand = xp[tap_slices(tap, stride, dilation, count)]
+        cand = xp[geo.tap_slices(tap, stride, dilation, count)]
         np.greater(cand, best, out=better)
         if with_nan:  # PyTorch propagates NaN: the first NaN of a window wins
             isnan = np.isnan(cand)
@@ -91,7 +83,7 @@ def pool_gather(x, indices):
 
 def _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
              divisor_override, dtype):
-    return avg_pool_divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
+    return geo.avg_pool_divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
                             divisor_override).astype(dtype)
 
 
@@ -100,10 +92,10 @@ def avg_pool(x, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
              divisor_override):
     ones = (1,) * len(kernel_size)
     xp, count = _padded(x, kernel_size, stride, padding, ones, ceil_mode, 0)
-    taps = kernel_taps(kernel_size)
-    total = xp[tap_slices(taps[0], stride, ones, count)].copy()
+    taps = geo.kernel_taps(kernel_size)
+    total = xp[geo.tap_slices(taps[0], stride, ones, count)].copy()
     for tap in taps[1:]:
-        total += xp[tap_slices(tap, stride, ones, count)]
+        total += xp[geo.tap_slices(tap, stride, ones, count)]
     total /= _divisor(x.shape[2:], kernel_size, stride, padding, count, count_include_pad,
                       divisor_override, x.dtype)
     return total
@@ -116,10 +108,10 @@ def avg_pool_transpose(g, *, spatial, kernel_size, stride, padding, ceil_mode,
     count = g.shape[2:]
     g = g / _divisor(spatial, kernel_size, stride, padding, count, count_include_pad,
                      divisor_override, g.dtype)
-    sizes = padded_sizes(spatial, padding, count, stride, ones, kernel_size)
+    sizes = geo.padded_sizes(spatial, padding, count, stride, ones, kernel_size)
     out = np.zeros(g.shape[:2] + sizes, dtype=g.dtype)
-    for tap in kernel_taps(kernel_size):
-        out[tap_slices(tap, stride, ones, count)] += g
+    for tap in geo.kernel_taps(kernel_size):
+        out[geo.tap_slices(tap, stride, ones, count)] += g
     crop = tuple(slice(lo, lo + n) for (lo, _), n in zip(padding, spatial))
     return np.ascontiguousarray(out[(Ellipsis,) + crop])
 
@@ -140,7 +132,7 @@ def adaptive_max_pool(x, *, output_size):
     flat = np.broadcast_to(flat, x.shape)
     with_nan = x.dtype.kind == "f" and bool(np.isnan(x).any())
     for axis in reversed(range(2, 2 + nd)):
-        start, end = adaptive_ranges(x.shape[axis], output_size[axis - 2])
+        start, end = geo.adaptive_ranges(x.shape[axis], output_size[axis - 2])
         cur = np.take(best, start, axis=axis)
         cur_flat = np.take(flat, start, axis=axis)
         seen = np.isnan(cur) if with_nan else None
@@ -171,10 +163,10 @@ def unfold(x, *, kernel_size, dilation, padding, stride):
 def fold(cols, *, output_size, kernel_size, dilation, padding, stride):
     n = cols.shape[0]
     taps = math.prod(kernel_size)
-    count = tuple(window_count(s, p, k, st, d) for s, p, k, st, d
+    count = tuple(geo.window_count(s, p, k, st, d) for s, p, k, st, d
                   in zip(output_size, padding, kernel_size, stride, dilation))
     cols = cols.reshape((n, cols.shape[1] // taps) + tuple(kernel_size) + count)
-    sizes = padded_sizes(output_size, padding, count, stride, dilation, kernel_size)
+    sizes = geo.padded_sizes(output_size, padding, count, stride, dilation, kernel_size)
     full = col2im(cols, sizes, stride, dilation)
     crop = tuple(slice(lo, lo + s) for (lo, _), s in zip(padding, output_size))
     return np.ascontiguousarray(full[(Ellipsis,) + crop])
