@@ -8,6 +8,7 @@ from lucid.kernel_geometry import (
     ceil_mode_padding,
     kernel_taps,
     tap_slices,
+    valid_window_counts,
     window_count,
     window_counts,
 )
@@ -22,6 +23,7 @@ def test_window_count_floor_and_ceil_mode():
     # dilation 2 makes a 3-tap kernel span 5
     assert window_count(7, (0, 0), 3, 1, 2) == 3
     assert window_counts((28, 12), (5, 5), (1, 1), ((2, 2), (0, 0)), (1, 1)) == (28, 8)
+    assert valid_window_counts((32, 12), (5, 5), (1, 2), (1, 1)) == (28, 4)
 
 
 def test_ceil_mode_padding_grows_the_right_side():

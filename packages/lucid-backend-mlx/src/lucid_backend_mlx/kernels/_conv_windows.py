@@ -23,6 +23,8 @@ import math
 
 import mlx.core as mx
 
+from lucid.kernel_geometry import valid_window_counts
+
 
 def pad_crop(x, pads):
     """Pad (positive) or crop (negative) the spatial dims of a channels-first array."""
@@ -51,8 +53,7 @@ def windows(xp, kernel_size, stride, dilation, out_size):
 
 
 def _out_size(padded, kernel_size, stride, dilation):
-    return [(n - d * (k - 1) - 1) // s + 1
-            for n, k, s, d in zip(padded, kernel_size, stride, dilation)]
+    return list(valid_window_counts(padded, kernel_size, stride, dilation))
 
 
 def conv(x, w, stride, padding, dilation, groups):

@@ -171,8 +171,7 @@ def adaptive_max_pool(x, *, output_size):
 @kernel("unfold")
 def unfold(x, *, kernel_size, dilation, padding, stride):
     xp = _conv_windows.pad_crop(x, padding)
-    count = [(n - d * (k - 1) - 1) // s + 1
-             for n, k, s, d in zip(xp.shape[2:], kernel_size, stride, dilation)]
+    count = geo.valid_window_counts(xp.shape[2:], kernel_size, stride, dilation)
     cols = _conv_windows.windows(xp, kernel_size, stride, dilation, count)
     n, c = x.shape[:2]
     return cols.reshape(n, c * math.prod(kernel_size), -1)
@@ -183,8 +182,7 @@ def fold(cols, *, output_size, kernel_size, dilation, padding, stride):
     n = cols.shape[0]
     taps = math.prod(kernel_size)
     channels = cols.shape[1] // taps
-    count = [geo.window_count(s, p, k, st, d) for s, p, k, st, d
-             in zip(output_size, padding, kernel_size, stride, dilation)]
+    count = list(geo.window_counts(output_size, kernel_size, stride, padding, dilation))
     slabs = cols.reshape([n, channels, taps] + count)
     sizes = geo.padded_sizes(output_size, padding, count, stride, dilation, kernel_size)
     total = None

@@ -23,6 +23,7 @@ import math
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from lucid.kernel_geometry import valid_window_counts
 from lucid_backend_numpy.kernels._im2col import copy_to_scratch, scratch
 
 
@@ -41,16 +42,11 @@ def batch_last(x: np.ndarray, padding) -> np.ndarray:
     return out
 
 
-def _count(sp, kernel, stride, dilation):
-    return tuple((s - d * (k - 1) - 1) // st + 1
-                 for s, k, st, d in zip(sp, kernel, stride, dilation))
-
-
 def columns(xt: np.ndarray, kernel, stride, dilation, count=None):
     """Columns ``(C*K, P*N)`` (scratch) of a batch-last array ``(C, *Sp, N)``."""
     nd = len(kernel)
     sp = xt.shape[1:1 + nd]
-    count = tuple(count) if count is not None else _count(sp, kernel, stride, dilation)
+    count = tuple(count) if count is not None else valid_window_counts(sp, kernel, stride, dilation)
     st = xt.strides
     view = as_strided(
         xt, (xt.shape[0],) + tuple(kernel) + count + (xt.shape[-1],),
@@ -137,7 +133,7 @@ def conv_channels_last(x, w, stride, padding, dilation):
         xl[(slice(None),) + inner] = np.moveaxis(x, 1, -1)
     else:
         xl = np.ascontiguousarray(np.moveaxis(x, 1, -1))
-    count = _count(sp, k, stride, dilation)
+    count = valid_window_counts(sp, k, stride, dilation)
     st = xl.strides
     view = as_strided(
         xl, (n,) + count + k + (c,),

@@ -23,6 +23,8 @@ import threading
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from lucid.kernel_geometry import valid_window_counts
+
 _SCRATCH = threading.local()
 SCRATCH_LIMIT = 1 << 28  # bytes per slot kept for reuse (256 MiB)
 
@@ -76,8 +78,7 @@ def windows(x: np.ndarray, kernel, stride, dilation, count=None) -> np.ndarray:
     lead = x.ndim - nd
     sizes = x.shape[lead:]
     if count is None:
-        count = tuple((n - d * (k - 1) - 1) // s + 1
-                      for n, k, s, d in zip(sizes, kernel, stride, dilation))
+        count = valid_window_counts(sizes, kernel, stride, dilation)
     st = x.strides[lead:]
     shape = x.shape[:lead] + tuple(count) + tuple(kernel)
     strides = (x.strides[:lead] + tuple(a * s for a, s in zip(st, stride))

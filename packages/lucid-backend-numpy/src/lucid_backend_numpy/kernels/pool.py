@@ -163,8 +163,7 @@ def unfold(x, *, kernel_size, dilation, padding, stride):
 def fold(cols, *, output_size, kernel_size, dilation, padding, stride):
     n = cols.shape[0]
     taps = math.prod(kernel_size)
-    count = tuple(geo.window_count(s, p, k, st, d) for s, p, k, st, d
-                  in zip(output_size, padding, kernel_size, stride, dilation))
+    count = geo.window_counts(output_size, kernel_size, stride, padding, dilation)
     cols = cols.reshape((n, cols.shape[1] // taps) + tuple(kernel_size) + count)
     sizes = geo.padded_sizes(output_size, padding, count, stride, dilation, kernel_size)
     full = col2im(cols, sizes, stride, dilation)

@@ -13,9 +13,11 @@ from lucid.kernel_geometry.pooling import (
     kernel_taps,
     padded_sizes,
     tap_slices,
+    valid_window_counts,
     window_count,
     window_counts,
 )
 
 __all__ = ["adaptive_ranges", "avg_pool_divisor", "ceil_mode_padding", "kernel_taps",
-           "padded_sizes", "tap_slices", "window_count", "window_counts"]
+           "padded_sizes", "tap_slices", "valid_window_counts",
+           "window_count", "window_counts"]

@@ -31,6 +31,11 @@ def window_counts(spatial, kernel_size, stride, padding, dilation) -> tuple[int,
                  zip(spatial, padding, kernel_size, stride, dilation))
 
 
+def valid_window_counts(padded, kernel_size, stride, dilation) -> tuple[int, ...]:
+    """Windows along every dim of an input that is already padded."""
+    return window_counts(padded, kernel_size, stride, ((0, 0),) * len(padded), dilation)
+
+
 def ceil_mode_padding(spatial, kernel_size, stride, padding, dilation, ceil_mode):
     """``(pads, count)``: per-dim ``(lo, hi)`` padding grown so that every window (also
     ceil_mode's last, partial one) lies inside the padded input, and the window counts."""

@@ -31,7 +31,7 @@ class Sampler:
         return iter(self.epoch_indices().tolist())
 
     def __len__(self) -> int:
-        raise NotImplementedError
+        raise NotImplementedError(f"sampler {type(self).__name__} has no __len__")
 
 
 class SequentialSampler(Sampler):

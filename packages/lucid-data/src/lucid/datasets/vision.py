@@ -119,16 +119,16 @@ class VisionDataset(Dataset):
 
     # -- subclass hooks ---------------------------------------------------------------
     def _wanted(self) -> list[str]:
-        raise NotImplementedError
+        raise NotImplementedError(f"dataset {type(self).__name__} does not implement _wanted()")
 
     def _locate(self, folder: str):
-        raise NotImplementedError
+        raise NotImplementedError(f"dataset {type(self).__name__} does not implement _locate()")
 
     def _load(self, found) -> tuple[np.ndarray, np.ndarray]:
-        raise NotImplementedError
+        raise NotImplementedError(f"dataset {type(self).__name__} does not implement _load()")
 
     def _download(self, folder: str) -> None:
-        raise NotImplementedError
+        raise NotImplementedError(f"dataset {type(self).__name__} does not implement _download()")
 
     # -- indexing -----------------------------------------------------------------
     def __len__(self) -> int:

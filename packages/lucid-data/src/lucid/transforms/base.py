@@ -37,7 +37,7 @@ class Transform:
         return self._apply(x, batched=True)
 
     def _apply(self, x, batched: bool):
-        raise NotImplementedError
+        raise NotImplementedError(f"transform {type(self).__name__} does not implement _apply()")
 
     def seed(self, value) -> None:
         """Restart this transform's random draws (no-op for deterministic transforms)."""
@@ -99,7 +99,7 @@ class SpatialTransform(Transform):
         return restore(self._nhwc(a))
 
     def _nhwc(self, a: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+        raise NotImplementedError(f"transform {type(self).__name__} does not implement _nhwc()")
 
 
 def map_samples(fn, batch):
