@@ -63,8 +63,8 @@ class Tensor:
     array (its dtype is kept), a backend-native array or another tensor.
     """
 
-    __slots__ = ("_data", "_device", "_dtype", "requires_grad", "grad", "_node", "_out_index",
-                 "_hooks", "_backend", "__weakref__", "__dict__")
+    __slots__ = ("_data", "_device", "_dtype", "requires_grad", "_grad", "_node", "_out_index",
+                 "_hooks", "_backend", "_version", "__weakref__", "__dict__")
     __array_priority__ = 1000
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None, device="cpu"):
@@ -87,20 +87,26 @@ class Tensor:
         self._backend = backend
         self._dtype = None
         self.requires_grad = False
-        self.grad = None
+        self._grad = None
         self._node = None
         self._out_index = 0
         self._hooks = None
+        self._version = 0
 
     @classmethod
     def _wrap(cls, data, device: Device, node=None, index: int = 0, backend=None) -> Tensor:
         """A tensor around a native array, without copying or checking (op outputs)."""
         t = object.__new__(cls)
-        t._init(data, device, backend or backends.serving(device))
-        if node is not None:
-            t._node = node
-            t._out_index = index
-            t.requires_grad = True
+        t._data = data
+        t._device = device
+        t._backend = backend or backends.serving(device)
+        t._dtype = None
+        t._grad = None
+        t._hooks = None
+        t._version = 0
+        t._node = node
+        t._out_index = index
+        t.requires_grad = node is not None
         return t
 
     # -- what the tensor is -------------------------------------------------------------
@@ -231,6 +237,53 @@ class Tensor:
     cuda = gpu
 
     # -- autodiff -----------------------------------------------------------------------
+    @property
+    def grad(self):
+        """The gradient accumulated by ``backward()`` (``None`` until then)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"grad: assigned grad must be a Tensor or None, got "
+                                f"{type(value).__name__}")
+            if value.shape != self.shape:
+                from lucid.errors import ShapeError
+
+                raise ShapeError(f"grad: assigned grad has shape {value.shape}, but the "
+                                 f"tensor has shape {self.shape}")
+            if value.dtype != self.dtype:
+                raise DTypeError(f"grad: assigned grad has dtype {value.dtype}, but the "
+                                 f"tensor has dtype {self.dtype}")
+            if value._device != self._device:
+                from lucid.errors import DeviceMismatchError
+
+                raise DeviceMismatchError(f"grad: assigned grad is on {value._device}, but "
+                                          f"the tensor is on {self._device}")
+        self._grad = value
+
+    def set_(self, source) -> Tensor:
+        """Replace this tensor's values by ``source`` (a tensor or a backend-native array of
+        the same shape and dtype) in place, outside the graph; bumps the version counter
+        like every in-place write, so a backward that saved the old values refuses to run.
+        Optimizers use it to store updated parameters."""
+        data = source._data if isinstance(source, Tensor) else source
+        if not self._backend.is_native(data):
+            raise TypeError(f"set_: expected a Tensor or a {self._backend.name} array, got "
+                            f"{type(source).__name__}")
+        if tuple(data.shape) != self.shape:
+            from lucid.errors import ShapeError
+
+            raise ShapeError(f"set_: source shape {tuple(data.shape)} differs from the "
+                             f"tensor's shape {self.shape}")
+        if data.dtype != self._data.dtype:
+            raise DTypeError(f"set_: source dtype {self._backend.dtype_of(data)} differs "
+                             f"from the tensor's dtype {self.dtype}")
+        self._data = data
+        self._version += 1
+        return self
+
     def requires_grad_(self, flag: bool = True) -> Tensor:
         if flag and not self.dtype.is_floating_point:
             raise DTypeError(f"requires_grad: only floating-point tensors can require "
@@ -313,8 +366,13 @@ class Tensor:
         if result.dtype != self.dtype:
             data = self._backend.kernel("astype")(data, dtype=self.dtype)
         self._data = data
-        if result._node is not None:
-            self._node, self._out_index = result._node, result._out_index
+        self._version += 1
+        node = result._node
+        if node is not None:
+            node.restamp(self)  # the op that made ``result`` saved the old values of self
+            if node.out_ref is not None:
+                node.watch_output(self)
+            self._node, self._out_index = node, result._out_index
             self.requires_grad = True
         if view is not None:
             view.write_back(self)

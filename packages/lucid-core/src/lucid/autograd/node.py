@@ -1,35 +1,133 @@
 """A recorded op application: the node of the autodiff graph.
 
-A node keeps what backward needs and nothing more: for each input an *edge*
-(the input's creator node and output slot, or the leaf tensor itself), the input
-shapes, the op parameters, and the tensors the op chose to save. ``free()`` drops the
-saved tensors after backward (unless ``retain_graph``), so a second backward through it
-raises a clear error.
+A node keeps what backward needs and nothing more: for each input an *edge* (the
+input's creator node and output slot, the leaf tensor itself, or ``None`` when the input
+needs no gradient), the input shapes, the op parameters, and the values the op declared
+that its VJP reads (``Op.save_inputs`` / ``Op.save_output``), as backend-native arrays.
+
+Saved-tensor safety: with each saved input the node records the tensor and its version
+counter (``Tensor._version``, bumped by every in-place write). If a saved tensor was
+modified in place between forward and backward, :meth:`check_saved` raises instead of
+letting the VJP read values that are no longer the ones the forward used, as PyTorch does.
+
+``free()`` drops the saved values after backward (unless ``retain_graph``), so a second
+backward through the node raises a clear error.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 
 class Node:
-    __slots__ = ("op", "params", "inputs", "edges", "in_shapes", "out_data", "n_outputs",
-                 "hooks", "retained", "freed", "needs_grad", "__weakref__")
+    __slots__ = ("op", "params", "edges", "in_shapes", "in_dtypes", "needs_grad", "saved",
+                 "saved_versions", "out_data", "out_ref", "n_outputs", "device", "backend",
+                 "hooks", "retained", "freed", "__weakref__")
 
-    def __init__(self, op, inputs, params, out_data, n_outputs: int) -> None:
+    def __init__(self, op, inputs, params, out_data, n_outputs: int, device, backend) -> None:
         self.op = op
         self.params = params
-        self.inputs = inputs  # the input tensors, needed by the VJP; dropped by free()
-        self.edges = tuple(_edge(t) for t in inputs)
-        self.in_shapes = tuple(t.shape for t in inputs)
-        self.needs_grad = tuple(e is not None for e in self.edges)
-        self.out_data = out_data if (op.save_output or n_outputs > 1) else None
+        self.device = device
+        self.backend = backend
         self.n_outputs = n_outputs
+        edges = []
+        for t in inputs:
+            if not t.requires_grad:
+                edges.append(None)
+            elif t._node is not None:
+                edges.append((t._node, t._out_index))
+            else:
+                edges.append(t)
+        self.edges = edges
+        self.needs_grad = [e is not None for e in edges]
+        self.in_shapes = [t._data.shape for t in inputs]
+        self.in_dtypes = [t.dtype for t in inputs] if op.save_input_dtypes else None
+        keep = op.save_inputs
+        if keep is None:  # the op keeps every input
+            keep = range(len(inputs))
+        if keep:
+            saved = [None] * len(inputs)
+            versions = []
+            for i in keep:
+                t = inputs[i]
+                saved[i] = t._data
+                versions.append((i, t, t._version))
+            self.saved = saved
+            self.saved_versions = versions
+        else:
+            self.saved = self.saved_versions = None
+        self.out_data = out_data if (op.save_output or n_outputs > 1) else None
+        self.out_ref = None
         self.hooks: list[list] | None = None
         self.retained: dict[int, Any] | None = None
         self.freed = False
 
-    # -- what the op's VJP reads -------------------------------------------------------
+    def watch_output(self, tensor) -> None:
+        """Remember the output tensor (weakly), so an in-place change of a saved output
+        is refused at backward like a change of a saved input."""
+        self.out_ref = (weakref.ref(tensor), tensor._version)
+
+    def in_dtype(self, index: int):
+        """The Lucid dtype of input ``index`` (ops that set ``save_input_dtypes``)."""
+        return self.in_dtypes[index]
+
+    # -- safety ------------------------------------------------------------------------
+    def check_saved(self) -> None:
+        """Raise when the saved values were freed, or a saved tensor changed in place."""
+        if self.freed:
+            raise RuntimeError(
+                f"backward: trying to backward through the graph of op {self.op.name!r} a "
+                "second time, but its saved values were freed. Call backward(retain_graph=True) "
+                "the first time if you need to backward twice.")
+        if self.saved_versions is not None:
+            for index, tensor, version in self.saved_versions:
+                if tensor._version != version:
+                    self._modified(f"input {index}", tensor, version)
+        if self.out_ref is not None:
+            ref, version = self.out_ref
+            tensor = ref()
+            if tensor is not None and tensor._version != version:
+                self._modified("its output", tensor, version)
+
+    def _modified(self, what: str, tensor, version: int):
+        raise RuntimeError(
+            f"backward: one of the tensors needed for the gradient of op {self.op.name!r} "
+            f"({what}, a tensor of shape {tuple(tensor._data.shape)}) has been modified by an "
+            f"in-place operation: it is at version {tensor._version}, the op saved version "
+            f"{version}. Compute the in-place change after backward, or on a clone().")
+
+    def restamp(self, tensor) -> None:
+        """``tensor`` (an input of this node) becomes this node's own in-place result: the
+        node keeps its saved snapshot of the old values, and records the new version."""
+        if self.saved_versions is not None:
+            self.saved_versions = [(i, t, t._version if t is tensor else v)
+                                   for i, t, v in self.saved_versions]
+
+    # -- what the op's VJP reads (as Tensors; the raw interpreter reads ``saved``) -------
+    @property
+    def inputs(self) -> tuple:
+        """The saved inputs as tensors linked to the graph (``None`` where not saved): a
+        leaf is the leaf itself, an op result a tensor on its creator's output slot, so
+        a VJP evaluated on them (``create_graph``) records a differentiable graph."""
+        from lucid.tensor import Tensor
+
+        if self.saved is None:
+            if self.freed:
+                self.check_saved()
+            return (None,) * len(self.edges)
+        out = []
+        for data, edge in zip(self.saved, self.edges):
+            if data is None:
+                out.append(None)
+            elif edge is None:
+                out.append(Tensor._wrap(data, self.device, backend=self.backend))
+            elif type(edge) is tuple:
+                out.append(Tensor._wrap(data, self.device, edge[0], edge[1], self.backend))
+            else:
+                out.append(edge)
+        return tuple(out)
+
     @property
     def output(self):
         """The op's (first) output as a tensor linked to this node (for create_graph)."""
@@ -38,16 +136,8 @@ class Node:
     def saved_output(self, index: int):
         from lucid.tensor import Tensor
 
-        self._check_alive()
         data = self.out_data[index] if self.n_outputs > 1 else self.out_data
-        return Tensor._wrap(data, self.inputs[0].device, node=self, index=index)
-
-    def _check_alive(self) -> None:
-        if self.freed:
-            raise RuntimeError(
-                f"backward: trying to backward through the graph of op {self.op.name!r} a "
-                "second time, but its saved values were freed. Call backward(retain_graph=True) "
-                "the first time if you need to backward twice.")
+        return Tensor._wrap(data, self.device, node=self, index=index, backend=self.backend)
 
     def add_hook(self, index: int, fn) -> None:
         if self.hooks is None:
@@ -55,17 +145,11 @@ class Node:
         self.hooks[index].append(fn)
 
     def free(self) -> None:
-        self.inputs = None
+        self.saved = None
+        self.saved_versions = None
         self.out_data = None
+        self.out_ref = None
         self.freed = True
 
     def __repr__(self) -> str:
         return f"<Node {self.op.name}>"
-
-
-def _edge(tensor):
-    if not tensor.requires_grad:
-        return None
-    if tensor._node is not None:
-        return (tensor._node, tensor._out_index)
-    return tensor  # a leaf

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from lucid.dtypes import Bool, DType, default_float, result_type
 from lucid.errors import ShapeError
-from lucid.ops.creation import full
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
 
@@ -87,8 +86,9 @@ class Add(Binary):
     """``z = x + y``; ``dx = dz``, ``dy = dz``."""
 
     name = "add"
+    save_inputs = ()
 
-    def vjp(self, node, g):
+    def vjp(self, k, node, g):
         return g, g
 
 
@@ -97,8 +97,9 @@ class Sub(Binary):
     """``z = x - y``; ``dx = dz``, ``dy = -dz``."""
 
     name = "sub"
+    save_inputs = ()
 
-    def vjp(self, node, g):
+    def vjp(self, k, node, g):
         return g, (-g if node.needs_grad[1] else None)
 
 
@@ -108,8 +109,8 @@ class Mul(Binary):
 
     name = "mul"
 
-    def vjp(self, node, g):
-        x, y = node.inputs
+    def vjp(self, k, node, g):
+        x, y = k.inputs(node)
         return (g * y if node.needs_grad[0] else None, g * x if node.needs_grad[1] else None)
 
 
@@ -119,10 +120,10 @@ class Div(Binary):
 
     name = "div"
 
-    def vjp(self, node, g):
-        x, y = node.inputs
-        return (g / y if node.needs_grad[0] else None,
-                -g * x / (y * y) if node.needs_grad[1] else None)
+    def vjp(self, k, node, g):
+        x, y = k.inputs(node)
+        return (k.div(g, y) if node.needs_grad[0] else None,
+                k.div(-g * x, y * y) if node.needs_grad[1] else None)
 
 
 @register
@@ -131,15 +132,13 @@ class Pow(Binary):
 
     name = "pow"
 
-    def vjp(self, node, g):
-        x, y = node.inputs
-        dx = g * y * x ** (y - 1) if node.needs_grad[0] else None
+    def vjp(self, k, node, g):
+        x, y = k.inputs(node)
+        dx = g * y * k.pow(x, y - 1) if node.needs_grad[0] else None
         dy = None
         if node.needs_grad[1]:
-            from lucid.ops.elementwise import log, where
-
-            safe = where(x > 0, x, full((), 1, dtype=x.dtype, device=x.device))
-            dy = g * x ** y * log(safe)
+            safe = k.where(k.gt(x, 0), x, 1)
+            dy = g * k.pow(x, y) * k.log(safe)
         return dx, dy
 
 
@@ -148,8 +147,9 @@ class Neg(Op):
     """``y = -x``; ``dx = -dy``."""
 
     name = "neg"
+    save_inputs = ()
 
-    def vjp(self, node, g):
+    def vjp(self, k, node, g):
         return -g
 
 
@@ -168,9 +168,9 @@ class Remainder(Binary):
 
     name = "remainder"
 
-    def vjp(self, node, g):
-        x, y = node.inputs
-        dy = -g * (x // y) if node.needs_grad[1] else None
+    def vjp(self, k, node, g):
+        x, y = k.inputs(node)
+        dy = -g * k.floor_divide(x, y) if node.needs_grad[1] else None
         return g, dy
 
 

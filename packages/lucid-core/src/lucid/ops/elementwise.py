@@ -15,7 +15,7 @@ import math
 
 from lucid.dtypes import Bool, default_float, result_type
 from lucid.ops.arithmetic import broadcast_shapes
-from lucid.ops.creation import full, zeros_like
+from lucid.ops.creation import full
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
 
@@ -55,10 +55,11 @@ class Exp(Unary):
     """``y = e^x``; ``dx = dy * y``."""
 
     name = "exp"
+    save_inputs = ()
     save_output = True
 
-    def vjp(self, node, g):
-        return g * node.output
+    def vjp(self, k, node, g):
+        return g * k.output(node)
 
 
 @register
@@ -67,8 +68,9 @@ class Log(Unary):
 
     name = "log"
 
-    def vjp(self, node, g):
-        return g / node.inputs[0]
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.div(g, x)
 
 
 @register
@@ -77,8 +79,9 @@ class Log2(Unary):
 
     name = "log2"
 
-    def vjp(self, node, g):
-        return g / (node.inputs[0] * _LN2)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.div(g, x * _LN2)
 
 
 @register
@@ -87,8 +90,9 @@ class Log10(Unary):
 
     name = "log10"
 
-    def vjp(self, node, g):
-        return g / (node.inputs[0] * _LN10)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.div(g, x * _LN10)
 
 
 @register
@@ -97,8 +101,9 @@ class Log1p(Unary):
 
     name = "log1p"
 
-    def vjp(self, node, g):
-        return g / (node.inputs[0] + 1)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.div(g, x + 1)
 
 
 @register
@@ -106,10 +111,11 @@ class Expm1(Unary):
     """``y = e^x - 1`` (accurate for small x); ``dx = dy * (y + 1)``."""
 
     name = "expm1"
+    save_inputs = ()
     save_output = True
 
-    def vjp(self, node, g):
-        return g * (node.output + 1)
+    def vjp(self, k, node, g):
+        return g * (k.output(node) + 1)
 
 
 @register
@@ -117,10 +123,11 @@ class Sqrt(Unary):
     """``y = sqrt(x)``; ``dx = dy / (2 y)``."""
 
     name = "sqrt"
+    save_inputs = ()
     save_output = True
 
-    def vjp(self, node, g):
-        return g / (node.output * 2)
+    def vjp(self, k, node, g):
+        return k.div(g, k.output(node) * 2)
 
 
 @register
@@ -129,8 +136,9 @@ class Abs(Unary):
 
     name = "abs"
 
-    def vjp(self, node, g):
-        return g * sign(node.inputs[0])
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return g * k.sign(x)
 
 
 @register
@@ -138,9 +146,10 @@ class Sign(Unary):
     """``y = sign(x)`` in {-1, 0, 1}; ``dx = 0``."""
 
     name = "sign"
+    save_inputs = ()
 
-    def vjp(self, node, g):
-        return zeros_like(g)
+    def vjp(self, k, node, g):
+        return k.zeros_like(g)
 
 
 @register
@@ -149,10 +158,11 @@ class Sigmoid(Unary):
     ``dx = dy * y * (1 - y)``."""
 
     name = "sigmoid"
+    save_inputs = ()
     save_output = True
 
-    def vjp(self, node, g):
-        y = node.output
+    def vjp(self, k, node, g):
+        y = k.output(node)
         return g * y * (1 - y)
 
 
@@ -163,9 +173,9 @@ class Erf(Unary):
 
     name = "erf"
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        return g * (exp(-(x * x)) * _TWO_OVER_SQRT_PI)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return g * (k.exp(-(x * x)) * _TWO_OVER_SQRT_PI)
 
 
 @tensor_method("exp")
@@ -273,11 +283,12 @@ class Where(Op):
     def check(self, cond, x, y):
         broadcast_shapes("where", cond.shape, x.shape, y.shape)
 
-    def vjp(self, node, g):
-        cond = node.inputs[0]
-        zero = full((), 0, dtype=g.dtype, device=g.device)
-        dx = where(cond, g, zero) if node.needs_grad[1] else None
-        dy = where(cond, zero, g) if node.needs_grad[2] else None
+    save_inputs = (0,)
+
+    def vjp(self, k, node, g):
+        cond = k.inputs(node)[0]
+        dx = k.where(cond, g, 0) if node.needs_grad[1] else None
+        dy = k.where(cond, 0, g) if node.needs_grad[2] else None
         return None, dx, dy
 
 

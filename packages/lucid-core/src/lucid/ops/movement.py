@@ -5,6 +5,7 @@ from __future__ import annotations
 from lucid import backends
 from lucid.autograd.grad_mode import is_grad_enabled
 from lucid.autograd.node import Node
+from lucid.device import to_device as to_device_spec
 from lucid.dtypes import to_dtype
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
@@ -35,12 +36,14 @@ class Clone(Op):
 
 class ToDevice(Op):
     """``y = x`` on another device; ``dx = dy`` moved back. Not a kernel: data goes
-    through NumPy between the two backends."""
+    through NumPy between the two backends (so its VJP works on Tensors)."""
 
     name = "to_device"
+    save_inputs = ()
+    tensor_vjp = True
 
     def vjp(self, node, g):
-        return to_device(g, node.inputs[0].device)
+        return to_device(g, node.params["source"])
 
 
 _TO_DEVICE = ToDevice()
@@ -58,8 +61,9 @@ def to_device(x: Tensor, device) -> Tensor:
     src, dst = x._backend, backends.for_device(device)
     data = x._data if dst is src else dst.from_numpy(src.to_numpy(x._data))
     record = x.requires_grad and is_grad_enabled()
-    node = Node(_TO_DEVICE, (x,), {}, data, 1) if record else None
-    return Tensor._wrap(data, device, node=node)
+    device = to_device_spec(device)
+    node = Node(_TO_DEVICE, (x,), {"source": x._device}, data, 1, device, dst) if record else None
+    return Tensor._wrap(data, device, node=node, backend=dst)
 
 
 @tensor_method("clone")

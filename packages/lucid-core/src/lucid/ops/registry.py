@@ -1,10 +1,11 @@
 """The op registry and the dispatch path every op call goes through.
 
 An op is a subclass of :class:`Op` registered by name with :func:`register`. It states
-what the op means: its shape/dtype checks (``check``) and its vector-Jacobian product
-(``vjp``) written with other Lucid ops, so gradients are backend-independent and
-differentiable again (``create_graph=True``). How the op is computed is a backend's
-business: ``backend.kernels[op.name]``.
+what the op means: its shape/dtype checks (``check``), what its VJP needs saved, and its
+vector-Jacobian product (``vjp``), written once with other ops and run either on raw
+backend arrays (plain ``backward()``) or on Tensors (``create_graph=True``, so gradients
+are differentiable again). How the op is computed is a backend's business:
+``backend.kernels[op.name]``.
 
 The dispatch path (:func:`apply`) is four small steps: one device for all inputs,
 the op's checks, the kernel call, and (when grad mode is on and an input requires grad)
@@ -14,6 +15,7 @@ recording a :class:`~lucid.autograd.node.Node` on the output.
 from __future__ import annotations
 
 from lucid import backends
+from lucid.backends import _binding
 from lucid.autograd.grad_mode import is_grad_enabled
 from lucid.autograd.node import Node
 from lucid.device import to_device
@@ -26,27 +28,41 @@ OPS: dict[str, Op] = {}
 class Op:
     """What one op means. Subclasses set ``name`` and override ``check`` and ``vjp``.
 
-    ``vjp(node, *grads)`` receives the gradient of each output and returns one
-    gradient (or ``None``) per input; ``node.inputs`` are the input tensors,
-    ``node.params`` the keyword parameters, ``node.output`` the output (when
-    ``save_output`` is set). Gradients may have the broadcast output shape: the engine
-    sums them back to each input's shape. ``n_outputs = 0`` means as many outputs as
-    the kernel's tuple holds (``split``).
+    ``vjp(self, k, node, *grads)`` receives the gradient of each output and returns one
+    gradient (or ``None``) per input, written once for both interpreters
+    (:mod:`lucid.autograd.interpreters`): ``k.inputs(node)`` / ``k.output(node)`` are the
+    saved values, ``k.<op>(...)`` calls another op's kernel by name, and ``+ - *`` work on
+    both representations. ``node.params`` are the keyword parameters, ``node.needs_grad``
+    says which inputs want a gradient, ``node.in_shapes`` their shapes. Gradients may have
+    the broadcast output shape: the engine sums them back to each input's shape.
+
+    What stays alive for backward is declared: ``save_inputs`` (indices of the inputs the
+    VJP reads; ``None`` keeps all), ``save_output`` (the VJP reads the output),
+    ``save_input_dtypes``. ``n_outputs = 0`` means as many outputs as the kernel's tuple
+    holds (``split``). ``tensor_vjp = True`` marks a VJP that runs user code and always
+    wants Tensors: ``vjp(self, node, *grads)`` with ``node.inputs`` (hooks, custom
+    functions).
     """
 
     name: str = ""
     n_outputs: int = 1
     differentiable: bool = True
+    save_inputs: tuple[int, ...] | None = None
     save_output: bool = False
+    save_input_dtypes: bool = False
+    tensor_vjp: bool = False
 
     def check(self, *inputs, **params) -> None:
         """Raise ShapeError/DTypeError/ValueError before any kernel runs."""
 
-    def vjp(self, node: Node, *grads):
+    def vjp(self, k, node, *grads):
         raise RuntimeError(f"op {self.name!r} is not differentiable")
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"
+
+
+_NO_CHECK = Op.check
 
 
 def register(cls: type[Op]) -> type[Op]:
@@ -55,41 +71,58 @@ def register(cls: type[Op]) -> type[Op]:
         raise ValueError(f"register: op class {cls.__name__} has no name")
     if cls.name in OPS:
         raise ValueError(f"register: op {cls.name!r} is registered twice")
+    code = cls.vjp.__code__
+    if code.co_argcount > 1 and code.co_varnames[1] == "node":
+        cls.tensor_vjp = True  # written on Tensors only (not yet ported to two interpreters)
     OPS[cls.name] = cls()
     return cls
 
 
-def _backend_of(op_name: str, inputs):
-    """The device all ``inputs`` share and the backend serving it now."""
-    device = inputs[0]._device
-    backend = backends.serving(device)
+def _device_error(op_name: str, inputs, device, backend):
     for t in inputs:
-        if t._device is not device and t._device != device:
-            raise DeviceMismatchError(
+        if t._device != device:
+            return DeviceMismatchError(
                 f"{op_name}: tensors are on different devices: {device} and {t._device}; "
                 "move them with .to(device) first")
-        if t._backend is not backend:
-            raise BackendError(
-                f"{op_name}: a tensor on {t._device} was made by backend {t._backend.name!r}, "
-                f"but {t._device} is now served by {backend.name!r}; move it with "
-                f"t.to('{t._device}') first")
-    return device, backend
+    bad = next(t for t in inputs if t._backend is not backend)
+    return BackendError(
+        f"{op_name}: a tensor on {bad._device} was made by backend {bad._backend.name!r}, "
+        f"but {bad._device} is now served by {backend.name!r}; move it with "
+        f"t.to('{bad._device}') first")
 
 
 def apply(name: str, *inputs, device=None, **params):
-    """Run op ``name`` on tensors ``inputs`` with keyword ``params``; record the graph."""
+    """Run op ``name`` on tensors ``inputs`` with keyword ``params``; record the graph.
+
+    The steps: one device and backend for all inputs (the backend serving that device
+    now), the op's checks, the kernel call, and, when grad mode is on and an input
+    requires grad, a :class:`Node` on the output.
+    """
     op = OPS[name]
     if inputs:
-        device, backend = _backend_of(name, inputs)
+        first = inputs[0]
+        device = first._device
+        backend = first._backend
+        if _binding.get(device.type) is not backend and backends.serving(device) is not backend:
+            raise _device_error(name, inputs, device, backends.serving(device))
+        for t in inputs:
+            if t._backend is not backend or (t._device is not device and t._device != device):
+                raise _device_error(name, inputs, device, backend)
     else:
         device = to_device(device)
         backend = backends.serving(device)
-    op.check(*inputs, **params)
+    if type(op).check is not _NO_CHECK:
+        op.check(*inputs, **params)
     kernel = backend.kernels.get(name)
     if kernel is None:
         backend.kernel(name)  # raises NotImplementedError naming backend and op
     try:
-        out = kernel(*[t._data for t in inputs], **params)
+        if len(inputs) == 1:
+            out = kernel(first._data, **params)
+        elif len(inputs) == 2:
+            out = kernel(first._data, inputs[1]._data, **params)
+        else:
+            out = kernel(*[t._data for t in inputs], **params)
     except LucidError:
         raise
     except (ValueError, IndexError, TypeError) as exc:
@@ -100,9 +133,12 @@ def apply(name: str, *inputs, device=None, **params):
     if op.differentiable and inputs and is_grad_enabled():
         for t in inputs:
             if t.requires_grad:
-                node = Node(op, inputs, params, out, op.n_outputs or len(out))
+                node = Node(op, inputs, params, out, op.n_outputs or len(out), device, backend)
                 break
     wrap = Tensor._wrap
     if op.n_outputs == 1:
-        return wrap(out, device, node, 0, backend)
+        result = wrap(out, device, node, 0, backend)
+        if node is not None and op.save_output:
+            node.watch_output(result)
+        return result
     return tuple(wrap(o, device, node, i, backend) for i, o in enumerate(out))

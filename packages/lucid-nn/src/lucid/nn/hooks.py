@@ -55,6 +55,8 @@ class _HookIdentity(Op):
     """``y_i = x_i`` for k tensors at once; ``dx = callback(dy)`` (a tuple of k)."""
 
     name = "module_backward_hook"
+    save_inputs = ()
+    tensor_vjp = True
 
     def __init__(self, callback, n: int) -> None:
         self.callback = callback
@@ -68,8 +70,10 @@ def _identity(tensors: list[Tensor], callback) -> list[Tensor]:
     """The tensors passed through one :class:`_HookIdentity` node."""
     op = _HookIdentity(callback, len(tensors))
     data = tensors[0]._data if len(tensors) == 1 else tuple(t._data for t in tensors)
-    node = Node(op, tuple(tensors), {}, data, len(tensors))
-    return [Tensor._wrap(t._data, t._device, node=node, index=i) for i, t in enumerate(tensors)]
+    first = tensors[0]
+    node = Node(op, tuple(tensors), {}, data, len(tensors), first._device, first._backend)
+    return [Tensor._wrap(t._data, t._device, node=node, index=i, backend=t._backend)
+            for i, t in enumerate(tensors)]
 
 
 def _grad_tensors(values, need_grad: bool):
