@@ -46,19 +46,17 @@ def _topological_nodes(roots):
     return order
 
 
-def sum_to_shape(grad, shape):
-    """Sum ``grad`` (a Tensor or a native array) over the axes that broadcasting added or
-    stretched to reach its shape."""
+def sum_to_shape(k, grad, shape):
+    """Sum ``grad`` over the axes that broadcasting added or stretched to reach its shape
+    (``k``: the interpreter ``grad`` belongs to)."""
     gshape = tuple(grad.shape)
     shape = tuple(shape)
-    if gshape == shape:
-        return grad
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(
         lead + i for i, n in enumerate(shape) if n == 1 and gshape[lead + i] != 1)
     if axes:
-        grad = grad.sum(axis=axes, keepdims=True)
-    return grad.reshape(shape) if tuple(grad.shape) != shape else grad
+        grad = k.sum(grad, axis=axes, keepdims=True)
+    return k.reshape(grad, shape=shape) if tuple(grad.shape) != shape else grad
 
 
 class _Pass:
@@ -182,11 +180,11 @@ def _native(backend, g):
     return backend.from_numpy(np.asarray(g))
 
 
-def _run_vjp(node, grads, graph: bool):
+def _run_vjp(k, node, grads):
     """The op's VJP on this pass's representation; returns one gradient per input."""
     op = node.op
     if op.tensor_vjp:  # ops whose VJP calls user code (hooks, custom Functions)
-        if graph:
+        if k.graph:
             return op.vjp(node, *grads)
         from lucid.tensor import Tensor
 
@@ -196,7 +194,7 @@ def _run_vjp(node, grads, graph: bool):
         if isinstance(result, Tensor) or result is None:
             result = (result,)
         return [None if r is None else _unwrap(r, op) for r in result]
-    return op.vjp(tensor_ops() if graph else raw_ops(node.backend), node, *grads)
+    return op.vjp(k, node, *grads)
 
 
 def _unwrap(value, op):
@@ -246,7 +244,8 @@ def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=N
             if node.n_outputs > 1:
                 grads = [g if g is not None else _zeros_for(node, i, graph)
                          for i, g in enumerate(grads)]
-            in_grads = _run_vjp(node, grads, graph)
+            k = tensor_ops() if graph else raw_ops(node.backend)
+            in_grads = _run_vjp(k, node, grads)
             if type(in_grads) is not tuple and type(in_grads) is not list:
                 in_grads = (in_grads,)
             if len(in_grads) != len(node.edges):
@@ -256,7 +255,7 @@ def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=N
                 if edge is None or g is None:
                     continue
                 if g.shape != shape:
-                    g = sum_to_shape(g, shape)
+                    g = sum_to_shape(k, g, shape)
                 if type(edge) is tuple:
                     state.add_to_slot(edge[0], edge[1], g)
                 else:

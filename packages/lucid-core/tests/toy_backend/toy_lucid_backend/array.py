@@ -6,7 +6,8 @@ import numpy as np
 
 
 class ToyArray:
-    """A boxed NumPy array with the two attributes Lucid reads: ``shape`` and ``dtype``."""
+    """A boxed NumPy array with what Lucid reads of a native array: ``shape``, ``dtype``
+    and the arithmetic operators ``+ - *`` and unary ``-`` (which backward uses)."""
 
     __slots__ = ("values",)
 
@@ -23,3 +24,28 @@ class ToyArray:
 
     def __repr__(self) -> str:
         return f"ToyArray({self.values!r})"
+
+    def _binary(self, other, fn):
+        other = other.values if isinstance(other, ToyArray) else other
+        return ToyArray(fn(self.values, other))
+
+    def __add__(self, other):
+        return self._binary(other, np.add)
+
+    def __radd__(self, other):
+        return self._binary(other, np.add)
+
+    def __sub__(self, other):
+        return self._binary(other, np.subtract)
+
+    def __rsub__(self, other):
+        return self._binary(other, lambda a, b: np.subtract(b, a))
+
+    def __mul__(self, other):
+        return self._binary(other, np.multiply)
+
+    def __rmul__(self, other):
+        return self._binary(other, np.multiply)
+
+    def __neg__(self):
+        return ToyArray(-self.values)
