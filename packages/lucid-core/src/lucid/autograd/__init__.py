@@ -2,5 +2,6 @@
 
 from lucid.autograd.functional import grad
 from lucid.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from lucid.autograd.interpreters import raw_ops
 
-__all__ = ["grad", "enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled"]
+__all__ = ["grad", "enable_grad", "is_grad_enabled", "no_grad", "set_grad_enabled", "raw_ops"]

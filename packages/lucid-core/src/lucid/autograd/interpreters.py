@@ -105,7 +105,10 @@ _TENSOR = TensorOps()
 
 
 def raw_ops(backend) -> RawOps:
-    """The raw interpreter of ``backend`` (one per backend object, kernels cached)."""
+    """The raw interpreter of ``backend`` (a Backend, or a Tensor: its backend): ``k.<op>``
+    is that backend's kernel. One per backend object, kernels cached. Public: optimizers
+    and extensions compute on native arrays with it (``k = raw_ops(p); k.mul(a, b)``)."""
+    backend = getattr(backend, "_backend", backend)
     ops = _RAW.get(id(backend))
     if ops is None or ops.backend is not backend:
         ops = _RAW[id(backend)] = RawOps(backend)
