@@ -26,21 +26,13 @@ def clone(x):
     return x.copy()
 
 
-def _binary(ufunc):
-    def run(x, y):
-        return ufunc(x, y)
-
-    run.__name__ = ufunc.__name__
-    return run
-
-
 for _op, _ufunc in (("add", np.add), ("sub", np.subtract), ("mul", np.multiply),
                     ("div", np.true_divide), ("floor_divide", np.floor_divide),
                     ("remainder", np.remainder), ("eq", np.equal), ("ne", np.not_equal),
                     ("lt", np.less), ("le", np.less_equal), ("gt", np.greater),
                     ("ge", np.greater_equal), ("logical_and", np.logical_and),
                     ("logical_or", np.logical_or), ("logical_xor", np.logical_xor)):
-    kernel(_op)(_binary(_ufunc))
+    kernel(_op)(_ufunc)  # the ufunc itself: no wrapper call on the hot path
 
 
 @kernel("pow")

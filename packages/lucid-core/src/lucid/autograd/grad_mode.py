@@ -5,12 +5,19 @@ from __future__ import annotations
 import functools
 import threading
 
-_state = threading.local()
+class _GradMode(threading.local):
+    """Per-thread grad mode; every thread starts with it on (a class default, so reading
+    it never takes the slow missing-attribute path: this is read by every op call)."""
+
+    enabled = True
+
+
+_state = _GradMode()
 
 
 def is_grad_enabled() -> bool:
     """True when ops record the graph on this thread."""
-    return getattr(_state, "enabled", True)
+    return _state.enabled
 
 
 def _set(flag: bool) -> None:

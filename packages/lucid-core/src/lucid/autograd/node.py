@@ -22,8 +22,9 @@ from typing import Any
 
 class Node:
     __slots__ = ("op", "params", "edges", "in_shapes", "in_dtypes", "needs_grad", "saved",
-                 "saved_versions", "out_data", "out_ref", "n_outputs", "device", "backend",
-                 "hooks", "retained", "freed", "__weakref__")
+                 "saved_tensors", "saved_at", "saved_versions", "out_data", "out_ref",
+                 "n_outputs", "device", "backend", "hooks", "retained", "freed",
+                 "__weakref__")
 
     def __init__(self, op, inputs, params, out_data, n_outputs: int, device, backend) -> None:
         self.op = op
@@ -31,32 +32,36 @@ class Node:
         self.device = device
         self.backend = backend
         self.n_outputs = n_outputs
-        edges = []
+        edges, needs, shapes = [], [], []
         for t in inputs:
-            if not t.requires_grad:
-                edges.append(None)
-            elif t._node is not None:
-                edges.append((t._node, t._out_index))
+            shapes.append(t._data.shape)
+            if t.requires_grad:
+                needs.append(True)
+                parent = t._node
+                edges.append(t if parent is None else (parent, t._out_index))
             else:
-                edges.append(t)
+                needs.append(False)
+                edges.append(None)
         self.edges = edges
-        self.needs_grad = [e is not None for e in edges]
-        self.in_shapes = [t._data.shape for t in inputs]
+        self.needs_grad = needs
+        self.in_shapes = shapes
         self.in_dtypes = [t.dtype for t in inputs] if op.save_input_dtypes else None
         keep = op.save_inputs
         if keep is None:  # the op keeps every input
-            keep = range(len(inputs))
-        if keep:
+            self.saved = [t._data for t in inputs]
+            self.saved_tensors = inputs
+            self.saved_at = None
+            self.saved_versions = [t._version for t in inputs]
+        elif keep:
             saved = [None] * len(inputs)
-            versions = []
             for i in keep:
-                t = inputs[i]
-                saved[i] = t._data
-                versions.append((i, t, t._version))
+                saved[i] = inputs[i]._data
             self.saved = saved
-            self.saved_versions = versions
+            self.saved_tensors = [inputs[i] for i in keep]
+            self.saved_at = keep
+            self.saved_versions = [inputs[i]._version for i in keep]
         else:
-            self.saved = self.saved_versions = None
+            self.saved = self.saved_tensors = self.saved_at = self.saved_versions = None
         self.out_data = out_data if (op.save_output or n_outputs > 1) else None
         self.out_ref = None
         self.hooks: list[list] | None = None
@@ -80,10 +85,11 @@ class Node:
                 f"backward: trying to backward through the graph of op {self.op.name!r} a "
                 "second time, but its saved values were freed. Call backward(retain_graph=True) "
                 "the first time if you need to backward twice.")
-        if self.saved_versions is not None:
-            for index, tensor, version in self.saved_versions:
-                if tensor._version != version:
-                    self._modified(f"input {index}", tensor, version)
+        if self.saved_tensors is not None:
+            for j, tensor in enumerate(self.saved_tensors):
+                if tensor._version != self.saved_versions[j]:
+                    index = j if self.saved_at is None else self.saved_at[j]
+                    self._modified(f"input {index}", tensor, self.saved_versions[j])
         if self.out_ref is not None:
             ref, version = self.out_ref
             tensor = ref()
@@ -100,9 +106,9 @@ class Node:
     def restamp(self, tensor) -> None:
         """``tensor`` (an input of this node) becomes this node's own in-place result: the
         node keeps its saved snapshot of the old values, and records the new version."""
-        if self.saved_versions is not None:
-            self.saved_versions = [(i, t, t._version if t is tensor else v)
-                                   for i, t, v in self.saved_versions]
+        if self.saved_tensors is not None:
+            self.saved_versions = [t._version if t is tensor else v
+                                   for t, v in zip(self.saved_tensors, self.saved_versions)]
 
     # -- what the op's VJP reads (as Tensors; the raw interpreter reads ``saved``) -------
     @property
@@ -146,7 +152,7 @@ class Node:
 
     def free(self) -> None:
         self.saved = None
-        self.saved_versions = None
+        self.saved_tensors = self.saved_versions = None
         self.out_data = None
         self.out_ref = None
         self.freed = True

@@ -195,6 +195,9 @@ class LogicalNot(Op):
 
 
 def _binary(op_name: str, x, y, dtype=None):
+    if (dtype is None and isinstance(x, Tensor) and isinstance(y, Tensor)
+            and x._data.dtype == y._data.dtype):
+        return apply(op_name, x, y)  # the common case: nothing to convert or promote
     return apply(op_name, *as_tensor_pair(x, y, dtype))
 
 

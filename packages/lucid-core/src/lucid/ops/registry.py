@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from lucid import backends
 from lucid.backends import _binding
-from lucid.autograd.grad_mode import is_grad_enabled
+from lucid.autograd.grad_mode import _state as _grad_mode
 from lucid.autograd.node import Node
 from lucid.device import to_device
 from lucid.errors import BackendError, DeviceMismatchError, LucidError, ShapeError
@@ -130,7 +130,7 @@ def apply(name: str, *inputs, device=None, **params):
         kind = ShapeError if isinstance(exc, ValueError) else type(exc)
         raise kind(f"{name}: {exc} (input shapes: {shapes}; params: {params})") from exc
     node = None
-    if op.differentiable and inputs and is_grad_enabled():
+    if op.differentiable and inputs and _grad_mode.enabled:
         for t in inputs:
             if t.requires_grad:
                 node = Node(op, inputs, params, out, op.n_outputs or len(out), device, backend)

@@ -132,7 +132,7 @@ class BackwardHook:
             for hook in self.pre_hooks:
                 result = hook(self.module, full)
                 if result is not None:
-                    full = _as_tuple(result)
+                    full = _checked(hook, result, full, "grad_output")
             self.grad_output = full
             if not self.inputs_hooked:
                 for hook in self.hooks:
@@ -150,7 +150,7 @@ class BackwardHook:
             for hook in self.hooks:
                 result = hook(self.module, full, self.grad_output)
                 if result is not None:
-                    full = _as_tuple(result)
+                    full = _checked(hook, result, full, "grad_input")
             return [full[i] for i in positions]
 
         return callback
@@ -158,3 +158,28 @@ class BackwardHook:
 
 def _as_tuple(value) -> tuple:
     return tuple(value) if isinstance(value, (tuple, list)) else (value,)
+
+
+def _checked(hook, result, grads: tuple, what: str) -> tuple:
+    """A backward hook's replacement ``result`` for ``grads``: as many entries, each None
+    or a tensor of the same shape and dtype as the gradient it replaces."""
+    from lucid.errors import DTypeError, ShapeError
+
+    name = getattr(hook, "__qualname__", repr(hook))
+    result = _as_tuple(result)
+    if len(result) != len(grads):
+        raise ValueError(f"backward hook {name} returned {len(result)} gradients for "
+                         f"{what}, expected {len(grads)}")
+    for i, (new, old) in enumerate(zip(result, grads)):
+        if new is None or old is None:
+            continue
+        if not isinstance(new, Tensor):
+            raise TypeError(f"backward hook {name} returned a {type(new).__name__} as "
+                            f"{what}[{i}], expected a Tensor or None")
+        if new.shape != old.shape:
+            raise ShapeError(f"backward hook {name} returned {what}[{i}] of shape "
+                             f"{new.shape}, expected {old.shape}")
+        if new.dtype != old.dtype:
+            raise DTypeError(f"backward hook {name} returned {what}[{i}] of dtype "
+                             f"{new.dtype}, expected {old.dtype}")
+    return result
