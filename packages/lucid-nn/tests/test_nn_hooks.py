@@ -7,6 +7,7 @@ import pytest
 
 import lucid
 import lucid.nn as nn
+from lucid.errors import DTypeError, ShapeError
 
 
 class Scale(nn.Module):
@@ -149,3 +150,39 @@ def test_hooks_in_nested_model_fire_per_layer():
     net(x).sum().backward()
     assert shapes == [("Linear", (5, 2)), ("ReLU", (5, 4)), ("Linear", (5, 4))]
     assert x.grad.shape == (5, 3)
+
+
+def test_full_backward_hook_returning_a_wrong_shape_is_refused():
+    m = nn.Linear(3, 2)
+    x = lucid.randn(4, 3, requires_grad=True)
+
+    def shrink(mod, gin, gout):
+        return (gin[0][:2],)
+
+    m.register_full_backward_hook(shrink)
+    with pytest.raises(ShapeError, match="shrink.*grad_input\\[0\\] of shape \\(2, 3\\)"):
+        m(x).sum().backward()
+
+
+def test_full_backward_hook_returning_the_wrong_number_of_gradients_is_refused():
+    m = nn.Linear(3, 2)
+    x = lucid.randn(4, 3, requires_grad=True)
+
+    def two(mod, gin, gout):
+        return (gin[0], gin[0])
+
+    m.register_full_backward_hook(two)
+    with pytest.raises(ValueError, match="two returned 2 gradients for grad_input, expected 1"):
+        m(x).sum().backward()
+
+
+def test_full_backward_pre_hook_returning_a_wrong_dtype_is_refused():
+    m = nn.Linear(3, 2)
+    x = lucid.randn(4, 3, requires_grad=True)
+
+    def double(mod, gout):
+        return (gout[0].astype(lucid.float64),)
+
+    m.register_full_backward_pre_hook(double)
+    with pytest.raises(DTypeError, match="double.*grad_output\\[0\\] of dtype lucid.float64"):
+        m(x).sum().backward()
