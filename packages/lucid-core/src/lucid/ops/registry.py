@@ -42,6 +42,11 @@ class Op:
     holds (``split``). ``tensor_vjp = True`` marks a VJP that runs user code and always
     wants Tensors: ``vjp(self, node, *grads)`` with ``node.inputs`` (hooks, custom
     functions).
+
+    Optional kernels: an op that defines ``composite(self, *inputs, **params)`` (the same
+    result written with other ops, on Tensors) runs it whenever the serving backend has no
+    kernel for the op; the graph then records the composite's ops and their VJPs. A backend
+    that has the kernel (a fused one, for speed) runs it, and the op's own ``vjp`` applies.
     """
 
     name: str = ""
@@ -51,6 +56,7 @@ class Op:
     save_output: bool = False
     save_input_dtypes: bool = False
     tensor_vjp: bool = False
+    composite = None  # or a method: the op written with other ops (no kernel needed)
 
     def check(self, *inputs, **params) -> None:
         """Raise ShapeError/DTypeError/ValueError before any kernel runs."""
@@ -115,6 +121,8 @@ def apply(name: str, *inputs, device=None, **params):
         op.check(*inputs, **params)
     kernel = backend.kernels.get(name)
     if kernel is None:
+        if op.composite is not None:
+            return op.composite(*inputs, **params)
         backend.kernel(name)  # raises NotImplementedError naming backend and op
     try:
         if len(inputs) == 1:
@@ -142,3 +150,13 @@ def apply(name: str, *inputs, device=None, **params):
             node.watch_output(result)
         return result
     return tuple(wrap(o, device, node, i, backend) for i, o in enumerate(out))
+
+
+def apply_composite(name: str, *inputs, **params):
+    """Run op ``name`` as its composite of other ops even where the backend has a fused
+    kernel (the conformance suite compares the two)."""
+    op = OPS[name]
+    if op.composite is None:
+        raise ValueError(f"apply_composite: op {name!r} has no composite definition")
+    op.check(*inputs, **params)
+    return op.composite(*inputs, **params)
