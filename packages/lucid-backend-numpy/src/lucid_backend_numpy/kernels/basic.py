@@ -32,7 +32,7 @@ for _op, _ufunc in (("add", np.add), ("sub", np.subtract), ("mul", np.multiply),
                     ("lt", np.less), ("le", np.less_equal), ("gt", np.greater),
                     ("ge", np.greater_equal), ("logical_and", np.logical_and),
                     ("logical_or", np.logical_or), ("logical_xor", np.logical_xor)):
-    kernel(_op)(_ufunc)  # the ufunc itself: no wrapper call on the hot path
+    kernel(_op)(_ufunc)  # the ufunc itself (the decorator only adds np.asarray)
 
 
 @kernel("pow")
