@@ -211,3 +211,14 @@ def test_create_graph_through_an_in_place_op():
     np.testing.assert_allclose(g.numpy(), [6.0, -8.0])
     g.sum().backward()
     np.testing.assert_allclose(a.grad.numpy(), [4.0, 4.0])
+
+
+def test_relu_is_one_op_that_keeps_nan_and_matches_torchs_gradient():
+    """PyTorch: relu(NaN) = NaN and its gradient passes through (threshold_backward
+    zeroes only where the output is <= 0)."""
+    x = lucid.tensor([float("nan"), -1.0, 0.0, 2.0], requires_grad=True)
+    y = lucid.relu(x)
+    assert y.grad_fn.op.name == "relu"
+    assert np.isnan(y.numpy()[0])
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), [1.0, 0.0, 0.0, 1.0])

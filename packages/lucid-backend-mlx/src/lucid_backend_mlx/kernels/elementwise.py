@@ -92,3 +92,9 @@ def nan_to_num(x, *, nan, posinf, neginf):
     x = mx.where(mx.isnan(x), mx.array(nan, dtype=x.dtype), x)
     x = mx.where(mx.isposinf(x), mx.array(posinf, dtype=x.dtype), x)
     return mx.where(mx.isneginf(x), mx.array(neginf, dtype=x.dtype), x)
+
+
+@kernel("relu")
+def relu(x):
+    """``max(x, 0)``; NaN stays NaN (``mx.maximum`` propagates it)."""
+    return mx.maximum(x, 0)

@@ -81,3 +81,9 @@ def clip(x, *, low, high):
 @kernel("nan_to_num")
 def nan_to_num(x, *, nan, posinf, neginf):
     return np.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+@kernel("relu")
+def relu(x):
+    """``max(x, 0)``; NaN stays NaN (``np.maximum`` propagates it)."""
+    return np.maximum(x, 0)

@@ -131,3 +131,4 @@ case("log1p", lambda rng: [rng.standard_normal((3, 4)) * 3, rng.standard_normal(
      call=lucid.logaddexp, name="logaddexp")
 case("sqrt", lambda rng: [rng.standard_normal((3, 4)), rng.standard_normal((3, 4))],
      np.vectorize(math.hypot, otypes=[np.float64]), call=lucid.hypot, name="hypot")
+case("relu", _away_from_zero(3, 4), _scalar(lambda v: v if v > 0 else 0.0))

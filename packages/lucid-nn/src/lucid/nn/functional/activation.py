@@ -30,7 +30,7 @@ def _inplace(x: Tensor, y: Tensor, inplace: bool) -> Tensor:
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """``max(x, 0)``; the gradient at 0 is 0."""
-    return _inplace(input, lucid.where(input > 0, input, 0.0), inplace)
+    return _inplace(input, lucid.relu(input), inplace)
 
 
 def relu_(input: Tensor) -> Tensor:
