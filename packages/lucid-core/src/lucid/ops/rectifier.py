@@ -1,8 +1,8 @@
 """The rectifier ``relu``: one op instead of a comparison, a constant and a ``where``.
 
 ``y = max(x, 0)`` (NaN stays NaN, as in PyTorch); ``dx = 0`` where ``y <= 0``, else ``dy``
-(the gradient at 0 is 0 and at NaN passes through, as PyTorch's). The VJP reads only the output. Backends without a
-``relu`` kernel run the composite ``maximum(x, 0)``.
+(the gradient at 0 is 0 and at NaN passes through, as PyTorch's). The VJP reads only the
+output. Backends without a ``relu`` kernel run the composite ``maximum(x, 0)``.
 """
 
 from __future__ import annotations
