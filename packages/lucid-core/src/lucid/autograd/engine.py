@@ -67,6 +67,7 @@ class _Pass:
         self.capture = capture
         self.pending: dict[int, list] = {}
         self.fresh: set = set()  # (node id, slot) sums this pass made: safe to add into
+        self.leaves: dict[int, list] = {}  # id -> [leaf, summed gradient, fresh]
         self.leaf_grads: list = []
 
     # -- gradients flowing into a node's output slot -----------------------------------
@@ -87,6 +88,24 @@ class _Pass:
             self.fresh.add((id(node), slot))
 
     # -- gradients reaching a leaf -------------------------------------------------------
+    def add_to_leaf(self, leaf, g) -> None:
+        """Sum the gradients reaching ``leaf`` during the pass (delivered once, at the end,
+        as PyTorch's AccumulateGrad: its hooks see the total)."""
+        entry = self.leaves.get(id(leaf))
+        if entry is None:
+            self.leaves[id(leaf)] = [leaf, g, False]
+        elif self.graph:
+            entry[1] = entry[1] + g
+        elif entry[2]:
+            entry[1] += g  # our own buffer: in place where the backend allows it
+        else:
+            entry[1] = entry[1] + g
+            entry[2] = True
+
+    def deliver_leaves(self) -> None:
+        for leaf, g, _ in self.leaves.values():
+            self.deliver_leaf(leaf, g)
+
     def deliver_leaf(self, leaf, g) -> None:
         from lucid.tensor import Tensor
 
@@ -102,8 +121,7 @@ class _Pass:
         if self.capture is not None:
             key = id(leaf)
             if key in self.capture:
-                old = self.capture[key]
-                self.capture[key] = tensor if old is None else old + tensor
+                self.capture[key] = tensor
             return
         if leaf._hooks:
             for hook in leaf._hooks:
@@ -231,7 +249,7 @@ def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=N
         for root, seed in zip(roots, seeds):
             g = seed if graph else seed._data
             if root._node is None:
-                state.deliver_leaf(root, g)
+                state.add_to_leaf(root, g)
             else:
                 state.add_to_slot(root._node, root._out_index, g)
         for node in _topological_nodes([r._node for r in roots]):
@@ -259,9 +277,10 @@ def run_backward(roots, seeds, retain_graph=False, create_graph=False, capture=N
                 if type(edge) is tuple:
                     state.add_to_slot(edge[0], edge[1], g)
                 else:
-                    state.deliver_leaf(edge, g)
+                    state.add_to_leaf(edge, g)
             if not retain_graph:
                 node.free()
+        state.deliver_leaves()
     _evaluate(state.leaf_grads)
 
 

@@ -33,8 +33,11 @@ class Node:
         self.backend = backend
         self.n_outputs = n_outputs
         edges, needs, shapes = [], [], []
+        keep = op.save_inputs
+        saved, versions = ([], []) if keep is None else (None, None)
         for t in inputs:
-            shapes.append(t._data.shape)
+            data = t._data
+            shapes.append(data.shape)
             if t.requires_grad:
                 needs.append(True)
                 parent = t._node
@@ -42,16 +45,18 @@ class Node:
             else:
                 needs.append(False)
                 edges.append(None)
+            if saved is not None:  # the op keeps every input
+                saved.append(data)
+                versions.append(t._version)
         self.edges = edges
         self.needs_grad = needs
         self.in_shapes = shapes
         self.in_dtypes = [t.dtype for t in inputs] if op.save_input_dtypes else None
-        keep = op.save_inputs
-        if keep is None:  # the op keeps every input
-            self.saved = [t._data for t in inputs]
+        if keep is None:
+            self.saved = saved
             self.saved_tensors = inputs
             self.saved_at = None
-            self.saved_versions = [t._version for t in inputs]
+            self.saved_versions = versions
         elif keep:
             saved = [None] * len(inputs)
             for i in keep:
