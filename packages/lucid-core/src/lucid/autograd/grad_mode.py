@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import threading
 
+
 class _GradMode(threading.local):
     """Per-thread grad mode; every thread starts with it on (a class default, so reading
     it never takes the slow missing-attribute path: this is read by every op call)."""

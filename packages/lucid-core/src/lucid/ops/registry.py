@@ -15,9 +15,9 @@ recording a :class:`~lucid.autograd.node.Node` on the output.
 from __future__ import annotations
 
 from lucid import backends
-from lucid.backends import _binding
 from lucid.autograd.grad_mode import _state as _grad_mode
 from lucid.autograd.node import Node
+from lucid.backends import _binding
 from lucid.device import to_device
 from lucid.errors import BackendError, DeviceMismatchError, LucidError, ShapeError
 from lucid.tensor import Tensor
