@@ -55,21 +55,26 @@ class TargetDistribution(Op):
 @register
 class CrossEntropy(Op):
     """``(l, w_t) = cross_entropy(x, t, w)``: per-element losses and target weights
-    ``w_{t_i}`` (0 where ignored); ``dx = dl * (sum_c q * softmax(x) - q)``."""
+    ``w_{t_i}`` (0 where ignored); ``dx = dl * (sum_c q * softmax(x) - q)``, where
+    ``sum_c q = w_t`` (the second output) without label smoothing."""
 
     name = "cross_entropy"
     n_outputs = 2
+    save_inputs = (0, 1, 2)
+    save_output = True
 
     def check(self, x, target, weight, *, ignore_index, label_smoothing):
         _check_targets("cross_entropy", x, target, weight)
 
-    def vjp(self, node, g, _):
-        from lucid.ops.softmax import softmax
-
-        x, target, weight = node.inputs
-        q = apply("class_target_weights", target, weight, **node.params)
-        g = g.reshape((g.shape[0], 1) + g.shape[1:])
-        return g * (q.sum(axis=1, keepdims=True) * softmax(x, 1) - q), None, None
+    def vjp(self, k, node, g, _):
+        x, target, weight = k.inputs(node)
+        q = k.class_target_weights(target, weight, **node.params)
+        if node.params["label_smoothing"]:
+            q_sum = k.sum(q, axis=(1,), keepdims=True)
+        else:
+            q_sum = k.reshape(k.output(node, 1), shape=_class_axis(g.shape))
+        g = k.reshape(g, shape=_class_axis(g.shape))
+        return g * (q_sum * k.softmax(x, axis=1) - q), None, None
 
 
 @register
@@ -79,14 +84,21 @@ class NllLoss(Op):
 
     name = "nll_loss"
     n_outputs = 2
+    save_inputs = (1, 2)
 
     def check(self, x, target, weight, *, ignore_index):
         _check_targets("nll_loss", x, target, weight)
 
-    def vjp(self, node, g, _):
-        x, target, weight = node.inputs
-        q = apply("class_target_weights", target, weight, label_smoothing=0.0, **node.params)
-        return -g.reshape((g.shape[0], 1) + g.shape[1:]) * q, None, None
+    def vjp(self, k, node, g, _):
+        _, target, weight = k.inputs(node)
+        q = k.class_target_weights(target, weight, label_smoothing=0.0, **node.params)
+        return -k.reshape(g, shape=_class_axis(g.shape)) * q, None, None
+
+
+def _class_axis(shape) -> tuple[int, ...]:
+    """``(N, *d)`` -> ``(N, 1, *d)``: a per-element value broadcast over the classes."""
+    shape = tuple(shape)
+    return shape[:1] + (1,) + shape[1:]
 
 
 def _reduction(size_average, reduce, reduction: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from lucid.dtypes import Bool, default_float, result_type
 from lucid.errors import ShapeError
 from lucid.ops.arithmetic import Binary, as_tensor_pair, broadcast_shapes
-from lucid.ops.creation import full, zeros_like
+from lucid.ops.creation import full
 from lucid.ops.elementwise import Unary, as_tensor, where
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
@@ -27,8 +27,10 @@ __all__ = [
 class _ZeroGrad(Unary):
     """A piecewise-constant op: its gradient is zero wherever it exists."""
 
-    def vjp(self, node, g):
-        return zeros_like(g)
+    save_inputs = ()
+
+    def vjp(self, k, node, g):
+        return k.zeros_like(g)
 
 
 @register
@@ -65,27 +67,31 @@ class Clip(Op):
     ``dx = dy`` where ``low <= x <= high``, else 0."""
 
     name = "clip"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
         low, high = node.params["low"], node.params["high"]
         inside = None
         if low is not None:
-            inside = x >= low
+            inside = k.ge(x, low)
         if high is not None:
-            inside = (x <= high) if inside is None else inside & (x <= high)
-        return where(inside, g, 0)
+            below = k.le(x, high)
+            inside = below if inside is None else k.logical_and(inside, below)
+        return k.where(inside, g, 0)
 
 
 class _Extreme(Binary):
     """``maximum``/``minimum``: the winner gets ``dz``; on ties each input gets ``dz/2``."""
 
     pick = ""  # "gt" or "lt": when x wins
+    save_inputs = (0, 1)
+    save_input_dtypes = True
 
-    def vjp(self, node, g):
-        x, y = node.inputs
-        wins = getattr(x, self.pick)(y)
-        share = where(x == y, 0.5, wins.astype(g.dtype))
+    def vjp(self, k, node, g):
+        x, y = k.inputs(node)
+        wins = getattr(k, self.pick)(x, y)
+        share = k.where(k.eq(x, y), 0.5, k.astype(wins, dtype=node.in_dtype(0)))
         return (g * share if node.needs_grad[0] else None,
                 g * (1 - share) if node.needs_grad[1] else None)
 
@@ -112,9 +118,11 @@ class NanToNum(Op):
     dtype's largest/smallest finite value); ``dx = dy * isfinite(x)``."""
 
     name = "nan_to_num"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        return where(isfinite(node.inputs[0]), g, 0)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.where(k.isfinite(x), g, 0)
 
 
 def _test_op(op_name: str, doc: str):

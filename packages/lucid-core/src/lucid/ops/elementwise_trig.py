@@ -8,7 +8,7 @@ PyTorch names (``asin``) are both provided; ``arctan2(y, x)`` is the angle of th
 from __future__ import annotations
 
 from lucid.ops.arithmetic import Binary, as_tensor_pair
-from lucid.ops.elementwise import Unary, float_input, sqrt, unary_float
+from lucid.ops.elementwise import Unary, float_input, unary_float
 from lucid.ops.registry import apply, register
 from lucid.tensor import Tensor, tensor_method
 
@@ -23,9 +23,11 @@ class Sin(Unary):
     """``y = sin x``; ``dx = dy * cos x``."""
 
     name = "sin"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        return g * cos(node.inputs[0])
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return g * k.cos(x)
 
 
 @register
@@ -33,9 +35,11 @@ class Cos(Unary):
     """``y = cos x``; ``dx = -dy * sin x``."""
 
     name = "cos"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        return -g * sin(node.inputs[0])
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return -g * k.sin(x)
 
 
 @register
@@ -43,10 +47,11 @@ class Tan(Unary):
     """``y = tan x``; ``dx = dy * (1 + y^2)``."""
 
     name = "tan"
+    save_inputs = ()
     save_output = True
 
-    def vjp(self, node, g):
-        y = node.output
+    def vjp(self, k, node, g):
+        y = k.output(node)
         return g * (1 + y * y)
 
 
@@ -55,10 +60,11 @@ class Arcsin(Unary):
     """``y = arcsin x`` on [-1, 1]; ``dx = dy / sqrt(1 - x^2)``."""
 
     name = "arcsin"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        return g / sqrt(1 - x * x)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.div(g, k.sqrt(1 - x * x))
 
 
 @register
@@ -66,10 +72,11 @@ class Arccos(Unary):
     """``y = arccos x`` on [-1, 1]; ``dx = -dy / sqrt(1 - x^2)``."""
 
     name = "arccos"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        return -g / sqrt(1 - x * x)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.div(-g, k.sqrt(1 - x * x))
 
 
 @register
@@ -77,10 +84,11 @@ class Arctan(Unary):
     """``y = arctan x``; ``dx = dy / (1 + x^2)``."""
 
     name = "arctan"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        return g / (1 + x * x)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.div(g, 1 + x * x)
 
 
 @register
@@ -89,12 +97,13 @@ class Arctan2(Binary):
     ``dy = dz * x / (x^2 + y^2)``, ``dx = -dz * y / (x^2 + y^2)``."""
 
     name = "arctan2"
+    save_inputs = (0, 1)
 
-    def vjp(self, node, g):
-        y, x = node.inputs
+    def vjp(self, k, node, g):
+        y, x = k.inputs(node)
         r2 = x * x + y * y
-        return (g * x / r2 if node.needs_grad[0] else None,
-                -g * y / r2 if node.needs_grad[1] else None)
+        return (k.div(g * x, r2) if node.needs_grad[0] else None,
+                k.div(-g * y, r2) if node.needs_grad[1] else None)
 
 
 @register
@@ -102,9 +111,11 @@ class Sinh(Unary):
     """``y = sinh x``; ``dx = dy * cosh x``."""
 
     name = "sinh"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        return g * cosh(node.inputs[0])
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return g * k.cosh(x)
 
 
 @register
@@ -112,9 +123,11 @@ class Cosh(Unary):
     """``y = cosh x``; ``dx = dy * sinh x``."""
 
     name = "cosh"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        return g * sinh(node.inputs[0])
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return g * k.sinh(x)
 
 
 @register
@@ -122,10 +135,11 @@ class Tanh(Unary):
     """``y = tanh x``; ``dx = dy * (1 - y^2)``."""
 
     name = "tanh"
+    save_inputs = ()
     save_output = True
 
-    def vjp(self, node, g):
-        y = node.output
+    def vjp(self, k, node, g):
+        y = k.output(node)
         return g * (1 - y * y)
 
 
@@ -134,10 +148,11 @@ class Arcsinh(Unary):
     """``y = arcsinh x``; ``dx = dy / sqrt(x^2 + 1)``."""
 
     name = "arcsinh"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        return g / sqrt(x * x + 1)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.div(g, k.sqrt(x * x + 1))
 
 
 @register
@@ -145,10 +160,11 @@ class Arccosh(Unary):
     """``y = arccosh x`` for x >= 1; ``dx = dy / sqrt(x^2 - 1)``."""
 
     name = "arccosh"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        return g / sqrt(x * x - 1)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.div(g, k.sqrt(x * x - 1))
 
 
 @register
@@ -156,10 +172,11 @@ class Arctanh(Unary):
     """``y = arctanh x`` on (-1, 1); ``dx = dy / (1 - x^2)``."""
 
     name = "arctanh"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        return g / (1 - x * x)
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        return k.div(g, 1 - x * x)
 
 
 def _unary_function(op_name: str, doc: str):

@@ -33,10 +33,12 @@ class Embedding(Op):
             raise ShapeError(f"embedding: weight must be 2-D (num_embeddings, dim), got "
                              f"shape {weight.shape}")
 
-    def vjp(self, node, g):
-        indices, weight = node.inputs
-        return None, apply("embedding_backward", g, indices, num_weights=weight.shape[0],
-                           padding_idx=node.params["padding_idx"])
+    save_inputs = (0,)
+
+    def vjp(self, k, node, g):
+        indices = k.inputs(node)[0]
+        return None, k.embedding_backward(g, indices, num_weights=node.in_shapes[1][0],
+                                          padding_idx=node.params["padding_idx"])
 
 
 @register
@@ -52,10 +54,12 @@ class EmbeddingBackward(Op):
             raise ShapeError(f"embedding_backward: gradient {g.shape} does not match "
                              f"indices {indices.shape}")
 
-    def vjp(self, node, h):
-        indices = node.inputs[1]
-        return apply("embedding", indices, h, padding_idx=node.params["padding_idx"],
-                     zero_padding=True), None
+    save_inputs = (1,)
+
+    def vjp(self, k, node, h):
+        indices = k.inputs(node)[1]
+        return k.embedding(indices, h, padding_idx=node.params["padding_idx"],
+                           zero_padding=True), None
 
 
 def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,  # noqa: A002

@@ -18,10 +18,12 @@ class AsType(Op):
     """``y = cast(x, dtype)``; the gradient is cast back: ``dx = cast(dy, x.dtype)``."""
 
     name = "astype"
+    save_inputs = ()
+    save_input_dtypes = True
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        return g.astype(x.dtype) if x.dtype.is_floating_point else None
+    def vjp(self, k, node, g):
+        dtype = node.in_dtype(0)
+        return k.astype(g, dtype=dtype) if dtype.is_floating_point else None
 
 
 @register
@@ -29,8 +31,9 @@ class Clone(Op):
     """``y = x`` in a new buffer; ``dx = dy``."""
 
     name = "clone"
+    save_inputs = ()
 
-    def vjp(self, node, g):
+    def vjp(self, k, node, g):
         return g
 
 

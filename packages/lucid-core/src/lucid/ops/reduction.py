@@ -25,11 +25,13 @@ def keepdims_shape(shape, axes) -> tuple[int, ...]:
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-def expand_reduced(g: Tensor, in_shape, axes, keepdims: bool) -> Tensor:
-    """Broadcast a reduction's gradient back to the input shape."""
+def expand_reduced(k, g, in_shape, axes, keepdims: bool):
+    """Broadcast a reduction's gradient (or output) ``g`` back to the input shape, with
+    the VJP interpreter ``k``."""
+    in_shape = tuple(in_shape)
     if not keepdims:
-        g = g.reshape(keepdims_shape(in_shape, axes))
-    return g.broadcast_to(in_shape)
+        g = k.reshape(g, shape=keepdims_shape(in_shape, axes))
+    return k.broadcast_to(g, shape=in_shape) if tuple(g.shape) != in_shape else g
 
 
 def reduced_count(shape, axes) -> int:
@@ -45,10 +47,11 @@ class Sum(Op):
     """``y = sum_{axes} x``; ``dx = broadcast(dy)``."""
 
     name = "sum"
+    save_inputs = ()
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        return expand_reduced(g, x.shape, node.params["axis"], node.params["keepdims"])
+    def vjp(self, k, node, g):
+        p = node.params
+        return expand_reduced(k, g, node.in_shapes[0], p["axis"], p["keepdims"])
 
 
 @register
@@ -61,18 +64,18 @@ class Prod(Op):
     """
 
     name = "prod"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        from lucid.ops.elementwise import where
-
-        x = node.inputs[0]
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
         axes, keep = node.params["axis"], node.params["keepdims"]
-        g = expand_reduced(g, x.shape, axes, keep)
-        is_zero = x == 0
-        x_nz = where(is_zero, 1, x)
-        p_nz = apply("prod", x_nz, axis=axes, keepdims=True)
-        n_zero = apply("sum", is_zero.astype(Int64), axis=axes, keepdims=True)
-        others = where(n_zero == 0, p_nz / x_nz, where(is_zero & (n_zero == 1), p_nz, 0))
+        g = expand_reduced(k, g, node.in_shapes[0], axes, keep)
+        is_zero = k.eq(x, 0)
+        x_nz = k.where(is_zero, 1, x)
+        p_nz = k.prod(x_nz, axis=axes, keepdims=True)
+        n_zero = k.sum(k.astype(is_zero, dtype=Int64), axis=axes, keepdims=True)
+        lone_zero = k.logical_and(is_zero, k.eq(n_zero, 1))
+        others = k.where(k.eq(n_zero, 0), k.div(p_nz, x_nz), k.where(lone_zero, p_nz, 0))
         return g * others
 
 

@@ -22,10 +22,11 @@ class Cumsum(Op):
     ``dx = cumsum(dy, reverse=not reverse)``."""
 
     name = "cumsum"
+    save_inputs = ()
 
-    def vjp(self, node, g):
+    def vjp(self, k, node, g):
         p = node.params
-        return apply("cumsum", g, axis=p["axis"], reverse=not p["reverse"])
+        return k.cumsum(g, axis=p["axis"], reverse=not p["reverse"])
 
 
 @register
@@ -39,22 +40,23 @@ class Cumprod(Op):
     """
 
     name = "cumprod"
+    save_inputs = (0,)
     save_output = True
 
-    def vjp(self, node, g):
-        from lucid.ops.elementwise import where
-
-        x = node.inputs[0]
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
         axis, rev = node.params["axis"], node.params["reverse"]
-        zeros_so_far = apply("cumsum", (x == 0).astype(Int64), axis=axis, reverse=rev)
-        before = zeros_so_far == 0
-        dx = apply("cumsum", g * node.output, axis=axis, reverse=not rev) / where(before, x, 1)
-        if not bool(before.all().item()):
-            first = (x == 0) & (zeros_so_far == 1)
-            y_skip = apply("cumprod", where(first, 1, x), axis=axis, reverse=rev)
-            at_first = apply("cumsum", g * y_skip, axis=axis, reverse=not rev)
-            dx = where(before, dx, where(first, at_first, 0))
-        return dx
+        is_zero = k.eq(x, 0)
+        if not bool(k.any(is_zero, axis=None, keepdims=False)):
+            return k.div(k.cumsum(g * k.output(node), axis=axis, reverse=not rev), x)
+        zeros_so_far = k.cumsum(k.astype(is_zero, dtype=Int64), axis=axis, reverse=rev)
+        before = k.eq(zeros_so_far, 0)
+        dx = k.div(k.cumsum(g * k.output(node), axis=axis, reverse=not rev),
+                   k.where(before, x, 1))
+        first = k.logical_and(is_zero, k.eq(zeros_so_far, 1))
+        y_skip = k.cumprod(k.where(first, 1, x), axis=axis, reverse=rev)
+        at_first = k.cumsum(g * y_skip, axis=axis, reverse=not rev)
+        return k.where(before, dx, k.where(first, at_first, 0))
 
 
 def _scan(op: str, x: Tensor, axis, dim, dtype) -> Tensor:

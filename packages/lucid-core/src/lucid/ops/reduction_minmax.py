@@ -30,16 +30,18 @@ class _Extreme(Op):
     """``y = max/min_{axes} x``;
     ``dx = dy / k`` at the ``k`` elements equal to ``y``, 0 elsewhere."""
 
+    save_inputs = (0,)
     save_output = True
+    save_input_dtypes = True
 
-    def vjp(self, node, g):
-        from lucid.ops.elementwise import where
-
-        x = node.inputs[0]
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
         axes, keep = node.params["axis"], node.params["keepdims"]
-        hit = x == expand_reduced(node.output.detach(), x.shape, axes, keep)
-        count = apply("sum", hit.astype(g.dtype), axis=axes, keepdims=True)
-        return where(hit, expand_reduced(g, x.shape, axes, keep) / count, 0)
+        shape = node.in_shapes[0]
+        hit = k.eq(x, expand_reduced(k, k.output(node), shape, axes, keep))
+        count = k.sum(k.astype(hit, dtype=node.in_dtype(0)), axis=axes, keepdims=True)
+        share = k.div(expand_reduced(k, g, shape, axes, keep), count)
+        return k.where(hit, share, 0)
 
 
 @register
@@ -55,23 +57,22 @@ class Amin(_Extreme):
 
 
 class _ExtremeDim(Op):
-    """``values, indices = max/min of x along axis``; ``dx = dy`` at ``indices``, else 0."""
+    """``values, indices = max/min of x along axis``; ``dx = dy`` at ``indices``, else 0:
+    ``dx = scatter(0, indices, dy)`` along ``axis``."""
 
     n_outputs = 2
+    save_inputs = ()
+    save_output = True
 
-    def vjp(self, node, g, _g_indices):
-        from lucid.ops.creation_ranges import arange
-        from lucid.ops.elementwise import where
-
-        x = node.inputs[0]
+    def vjp(self, k, node, g, _g_indices):
         axis, keep = node.params["axis"], node.params["keepdims"]
-        indices = Tensor._wrap(node.out_data[1], x.device)
+        shape = tuple(node.in_shapes[0])
+        indices = k.output(node, 1)
         if not keep:
-            shape = keepdims_shape(x.shape, (axis,))
-            indices, g = indices.reshape(shape), g.reshape(shape)
-        positions = arange(x.shape[axis], device=x.device)
-        positions = positions.reshape(tuple(-1 if i == axis else 1 for i in range(x.ndim)))
-        return where(positions == indices, g, 0)
+            kept = keepdims_shape(shape, (axis,))
+            indices, g = k.reshape(indices, shape=kept), k.reshape(g, shape=kept)
+        zeros = k.broadcast_to(k.zeros_like(g), shape=shape)
+        return k.scatter(zeros, indices, g, dim=axis)
 
 
 @register

@@ -26,13 +26,16 @@ class Var(Op):
     ``dx = dy * 2 (x - mean) / (n - correction)``."""
 
     name = "var"
+    save_inputs = (0,)
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        axes, keep, corr = (node.params[k] for k in ("axis", "keepdims", "correction"))
-        g = expand_reduced(g, x.shape, axes, keep)
-        centered = x - mean(x, axes, keepdims=True)
-        return g * centered * (2.0 / (reduced_count(x.shape, axes) - corr))
+    def vjp(self, k, node, g):
+        (x,) = k.inputs(node)
+        axes, keep, corr = (node.params[p] for p in ("axis", "keepdims", "correction"))
+        shape = node.in_shapes[0]
+        n = reduced_count(shape, axes)
+        g = expand_reduced(k, g, shape, axes, keep)
+        centered = x - k.sum(x, axis=axes, keepdims=True) * (1.0 / n)
+        return g * centered * (2.0 / (n - corr))
 
 
 def _correction(op: str, numpy_style: bool, ddof, correction, unbiased) -> int:

@@ -24,12 +24,12 @@ class Softmax(Op):
     """``y = softmax(x, axis)``; ``dx = y * (dy - sum_axis(dy * y))``."""
 
     name = "softmax"
+    save_inputs = ()
     save_output = True
 
-    def vjp(self, node, g):
-        y = node.output
-        axis = node.params["axis"]
-        return y * (g - (g * y).sum(axis=axis, keepdims=True))
+    def vjp(self, k, node, g):
+        y = k.output(node)
+        return y * (g - k.sum(g * y, axis=(node.params["axis"],), keepdims=True))
 
 
 @register
@@ -37,11 +37,12 @@ class LogSoftmax(Op):
     """``y = log_softmax(x, axis)``; ``dx = dy - exp(y) * sum_axis(dy)``."""
 
     name = "log_softmax"
+    save_inputs = ()
     save_output = True
 
-    def vjp(self, node, g):
-        y = node.output
-        return g - y.exp() * g.sum(axis=node.params["axis"], keepdims=True)
+    def vjp(self, k, node, g):
+        y = k.output(node)
+        return g - k.exp(y) * k.sum(g, axis=(node.params["axis"],), keepdims=True)
 
 
 def _softmax_args(x: Tensor, dim, dtype, op: str):
