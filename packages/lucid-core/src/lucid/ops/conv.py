@@ -60,19 +60,21 @@ class Conv(Op):
     ``dx = conv_transpose(dy, w)``, ``dw = conv_weight_grad(x, dy)``."""
 
     name = "conv"
+    save_inputs = (0, 1)  # dx reads w, dw reads x
 
     def check(self, x, w, *, stride, padding, dilation, groups):
         check_conv_shapes("conv", x, w, groups)
         output_spatial("conv", x.shape, x.shape[2:], w.shape[2:], stride, padding, dilation)
 
-    def vjp(self, node, g):
-        x, w = node.inputs
+    def vjp(self, k, node, g):
+        x, w = k.inputs(node)
+        x_shape, w_shape = node.in_shapes
         p = node.params
         dx = dw = None
         if node.needs_grad[0]:
-            dx = apply("conv_transpose", g, w, output_size=x.shape[2:], **p)
+            dx = k.conv_transpose(g, w, output_size=tuple(x_shape[2:]), **p)
         if node.needs_grad[1]:
-            dw = apply("conv_weight_grad", x, g, kernel_size=w.shape[2:], **p)
+            dw = k.conv_weight_grad(x, g, kernel_size=tuple(w_shape[2:]), **p)
         return dx, dw
 
 
@@ -84,6 +86,7 @@ class ConvWeightGrad(Op):
     the incoming gradient ``H``."""
 
     name = "conv_weight_grad"
+    save_inputs = (0, 1)  # dx reads g, dg reads x
 
     def check(self, x, g, *, stride, padding, dilation, groups, kernel_size):
         if x.ndim != g.ndim or x.shape[0] != g.shape[0] or g.shape[1] % groups:
@@ -95,15 +98,15 @@ class ConvWeightGrad(Op):
             raise ShapeError(f"conv_weight_grad: gradient {g.shape} should have spatial "
                              f"shape {want} for input {x.shape}")
 
-    def vjp(self, node, h):
-        x, g = node.inputs
+    def vjp(self, k, node, h):
+        x, g = k.inputs(node)
         p = dict(node.params)
         del p["kernel_size"]
         dx = dg = None
         if node.needs_grad[0]:
-            dx = apply("conv_transpose", g, h, output_size=x.shape[2:], **p)
+            dx = k.conv_transpose(g, h, output_size=tuple(node.in_shapes[0][2:]), **p)
         if node.needs_grad[1]:
-            dg = apply("conv", x, h, **p)
+            dg = k.conv(x, h, **p)
         return dx, dg
 
 

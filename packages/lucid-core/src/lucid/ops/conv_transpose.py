@@ -28,6 +28,7 @@ class ConvTranspose(Op):
     ``dy = conv(dz, w)``, ``dw = conv_weight_grad(dz, y)``."""
 
     name = "conv_transpose"
+    save_inputs = (0, 1)  # dy reads w, dw reads y
 
     def check(self, y, w, *, stride, padding, dilation, groups, output_size):
         if y.ndim != w.ndim or y.ndim < 3:
@@ -45,15 +46,16 @@ class ConvTranspose(Op):
                 raise ShapeError(f"conv_transpose: output size {tuple(output_size)} is empty "
                                  f"for input {y.shape}, weight {w.shape}, padding {padding}")
 
-    def vjp(self, node, g):
-        y, w = node.inputs
+    def vjp(self, k, node, g):
+        y, w = k.inputs(node)
+        y_shape, w_shape = node.in_shapes
         p = dict(node.params)
         size = p.pop("output_size")
-        p["padding"] = tuple(exact_padding(sz, n, lo, k, s, d) for sz, n, (lo, _), k, s, d in
-                             zip(size, y.shape[2:], p["padding"], w.shape[2:], p["stride"],
-                                 p["dilation"]))
-        dy = apply("conv", g, w, **p) if node.needs_grad[0] else None
-        dw = (apply("conv_weight_grad", g, y, kernel_size=w.shape[2:], **p)
+        p["padding"] = tuple(exact_padding(sz, n, lo, kk, s, d) for sz, n, (lo, _), kk, s, d
+                             in zip(size, y_shape[2:], p["padding"], w_shape[2:], p["stride"],
+                                    p["dilation"]))
+        dy = k.conv(g, w, **p) if node.needs_grad[0] else None
+        dw = (k.conv_weight_grad(g, y, kernel_size=tuple(w_shape[2:]), **p)
               if node.needs_grad[1] else None)
         return dy, dw
 
