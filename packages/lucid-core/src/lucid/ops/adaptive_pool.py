@@ -87,15 +87,16 @@ class AdaptiveMaxPool(Op):
 
     name = "adaptive_max_pool"
     n_outputs = 2
+    save_inputs = ()
+    save_output = True  # the indices
 
     def check(self, x, *, output_size):
         if x.ndim != len(output_size) + 2 or any(n < 1 for n in x.shape[2:]):
             raise ShapeError(f"adaptive_max_pool: input {x.shape} does not fit output size "
                              f"{output_size}")
 
-    def vjp(self, node, g, _):
-        x = node.inputs[0]
-        return apply("pool_scatter", g, node.saved_output(1), spatial=x.shape[2:])
+    def vjp(self, k, node, g, _):
+        return k.pool_scatter(g, k.output(node, 1), spatial=tuple(node.in_shapes[0][2:]))
 
 
 def adaptive_max_pool_nd(nd, op, x, output_size, return_indices):

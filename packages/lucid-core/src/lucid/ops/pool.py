@@ -42,13 +42,14 @@ class MaxPool(Op):
 
     name = "max_pool"
     n_outputs = 2
+    save_inputs = ()
+    save_output = True  # the indices
 
     def check(self, x, *, kernel_size, stride, padding, dilation, ceil_mode):
         _check_pool("max_pool", x, kernel_size, stride, padding, dilation, ceil_mode)
 
-    def vjp(self, node, g, _):
-        x = node.inputs[0]
-        return apply("pool_scatter", g, node.saved_output(1), spatial=x.shape[2:])
+    def vjp(self, k, node, g, _):
+        return k.pool_scatter(g, k.output(node, 1), spatial=tuple(node.in_shapes[0][2:]))
 
 
 @register
@@ -56,6 +57,7 @@ class AvgPool(Op):
     """``y = avg_pool(x)`` (see module docstring); ``dx = avg_pool_transpose(dy)``."""
 
     name = "avg_pool"
+    save_inputs = ()
 
     def check(self, x, *, kernel_size, stride, padding, ceil_mode, count_include_pad,
               divisor_override):
@@ -64,9 +66,8 @@ class AvgPool(Op):
         if divisor_override is not None and divisor_override == 0:
             raise ValueError("avg_pool: divisor_override must be non-zero")
 
-    def vjp(self, node, g):
-        x = node.inputs[0]
-        return apply("avg_pool_transpose", g, spatial=x.shape[2:], **node.params)
+    def vjp(self, k, node, g):
+        return k.avg_pool_transpose(g, spatial=tuple(node.in_shapes[0][2:]), **node.params)
 
 
 @register
@@ -75,6 +76,7 @@ class AvgPoolTranspose(Op):
     position of window ``l`` (the adjoint of ``avg_pool``); ``dy = avg_pool(dx)``."""
 
     name = "avg_pool_transpose"
+    save_inputs = ()
 
     def check(self, g, *, spatial, kernel_size, stride, padding, ceil_mode, **_):
         want = output_spatial("avg_pool_transpose", spatial, spatial, kernel_size, stride,
@@ -83,10 +85,10 @@ class AvgPoolTranspose(Op):
             raise ShapeError(f"avg_pool_transpose: gradient {g.shape} does not match the "
                              f"pooled shape {want} of spatial size {tuple(spatial)}")
 
-    def vjp(self, node, h):
+    def vjp(self, k, node, h):
         p = dict(node.params)
         del p["spatial"]
-        return apply("avg_pool", h, **p)
+        return k.avg_pool(h, **p)
 
 
 def _check_indices(op, x, indices):
@@ -103,6 +105,7 @@ class PoolScatter(Op):
     ``dg = pool_gather(dx, indices)``."""
 
     name = "pool_scatter"
+    save_inputs = (1,)  # the indices
 
     def check(self, g, indices, *, spatial):
         _check_indices("pool_scatter", g, indices)
@@ -110,8 +113,8 @@ class PoolScatter(Op):
             raise ShapeError(f"pool_scatter: values {g.shape} and indices {indices.shape} "
                              "differ")
 
-    def vjp(self, node, h):
-        return apply("pool_gather", h, node.inputs[1]), None
+    def vjp(self, k, node, h):
+        return k.pool_gather(h, k.inputs(node)[1]), None
 
 
 @register
@@ -120,13 +123,14 @@ class PoolGather(Op):
     ``dx = pool_scatter(dy, indices)``."""
 
     name = "pool_gather"
+    save_inputs = (1,)  # the indices
 
     def check(self, x, indices):
         _check_indices("pool_gather", x, indices)
 
-    def vjp(self, node, g):
-        x, indices = node.inputs
-        return apply("pool_scatter", g, indices, spatial=x.shape[2:]), None
+    def vjp(self, k, node, g):
+        indices = k.inputs(node)[1]
+        return k.pool_scatter(g, indices, spatial=tuple(node.in_shapes[0][2:])), None
 
 
 def _pool_args(nd, op, kernel_size, stride, padding):
