@@ -11,18 +11,19 @@ the output is the ellipsis dims followed by the letters that occur once, sorted.
 
 VJP: the gradient of operand ``k`` is itself an einsum of the other operands and the output
 gradient, with output subscripts ``s_k``. Letters of ``s_k`` that no other term carries
-are supplied by a ``ones(n)`` operand; a repeated letter (a diagonal such as ``"ii->i"``)
-gets a fresh letter tied to the first by an identity matrix operand.
+are left out of that einsum and broadcast afterwards (the operand's gradient is constant
+along them); a repeated letter (a diagonal such as ``"ii->i"``) is computed once and placed
+on the diagonal by ``getitem_grad`` (an index of ``arange`` arrays).
 """
 
 from __future__ import annotations
 
 import string
 
+import numpy as np
+
 from lucid.dtypes import result_type
 from lucid.errors import ShapeError
-from lucid.ops._linalg_util import eye
-from lucid.ops.creation import ones
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor
 
@@ -65,36 +66,46 @@ class Einsum(Op):
         if len(set(out)) != len(out) or any(c not in sizes for c in out):
             raise ShapeError(f"einsum: invalid output subscripts {out!r} in {subscripts!r}")
 
-    def vjp(self, node, g):
+    # save_inputs stays None: the gradient of each operand reads all the others, and the
+    # number of operands varies.
+
+    def vjp(self, k, node, g):
         terms, out = _split(node.params["subscripts"])
-        operands = node.inputs
-        sizes = _sizes("einsum", terms, [t.shape for t in operands])
-        unused = [c for c in _LETTERS if c not in sizes]
+        operands = k.inputs(node)
+        sizes = _sizes("einsum", terms, node.in_shapes)
         grads = []
-        for k, target in enumerate(terms):
-            if not node.needs_grad[k]:
+        for i, target in enumerate(terms):
+            if not node.needs_grad[i]:
                 grads.append(None)
                 continue
-            subs = [t for j, t in enumerate(terms) if j != k] + [out]
-            ops = [t for j, t in enumerate(operands) if j != k] + [g]
-            present = set("".join(subs))
-            spare = list(unused)
-            result, seen = "", set()
-            for c in target:
-                if c in seen:  # a diagonal: fresh letter tied to c by the identity
-                    fresh = spare.pop()
-                    subs.append(c + fresh)
-                    ops.append(eye(sizes[c], g))
-                    result += fresh
-                    continue
-                seen.add(c)
-                result += c
-                if c not in present:  # summed in operand k only: broadcast with ones
-                    subs.append(c)
-                    ops.append(ones(sizes[c], dtype=g.dtype, device=g.device))
-                    present.add(c)
-            grads.append(apply("einsum", *ops, subscripts=",".join(subs) + "->" + result))
+            subs = [t for j, t in enumerate(terms) if j != i] + [out]
+            ops = [t for j, t in enumerate(operands) if j != i] + [g]
+            grads.append(_operand_grad(k, subs, ops, target, sizes))
         return tuple(grads)
+
+
+def _operand_grad(k, subs, ops, target: str, sizes):
+    """``einsum(ops -> target)`` (the gradient of the operand with subscripts ``target``):
+    letters of ``target`` that no term of ``subs`` carries are broadcast afterwards, a
+    repeated letter (a diagonal) is placed by ``getitem_grad`` on the diagonal."""
+    present = set("".join(subs))
+    letters = "".join(dict.fromkeys(target))  # unique, in order
+    kept = "".join(c for c in letters if c in present)
+    spec = ",".join(subs) + "->" + kept
+    d = ops[0] if len(ops) == 1 and subs[0] == kept else k.einsum(*ops, subscripts=spec)
+    if kept != letters:  # summed in this operand only: constant along those letters
+        shape = tuple(sizes[c] for c in letters)
+        d = k.reshape(d, shape=tuple(sizes[c] if c in present else 1 for c in letters))
+        d = k.broadcast_to(d, shape=shape)
+    if letters == target:
+        return d
+    index = tuple(_arange_along(sizes[c], letters.index(c), len(letters)) for c in target)
+    return k.getitem_grad(d, index=index, shape=tuple(sizes[c] for c in target))
+
+
+def _arange_along(n: int, axis: int, ndim: int):
+    """``arange(n)`` shaped to lie along ``axis`` of ``ndim`` broadcast dims (an index)."""
+    return np.arange(n, dtype=np.int64).reshape([n if a == axis else 1 for a in range(ndim)])
 
 
 def _expand_ellipses(terms, out, operands, explicit: bool):

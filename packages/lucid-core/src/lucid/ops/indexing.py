@@ -41,9 +41,10 @@ class GetItem(Op):
     """``y = x[index]``; ``dx = zeros(x.shape)`` with ``dy`` added at ``index``."""
 
     name = "getitem"
+    save_inputs = ()
 
-    def vjp(self, node, g):
-        return apply("getitem_grad", g, index=node.params["index"], shape=node.in_shapes[0])
+    def vjp(self, k, node, g):
+        return k.getitem_grad(g, index=node.params["index"], shape=tuple(node.in_shapes[0]))
 
 
 @register
@@ -52,6 +53,7 @@ class GetItemGrad(Op):
     (``np.add.at``); ``dx = dy[index]``."""
 
     name = "getitem_grad"
+    save_inputs = ()
 
     def check(self, x, index, shape):
         want = result_shape(shape, index)
@@ -59,8 +61,8 @@ class GetItemGrad(Op):
             raise ShapeError(f"getitem_grad: values of shape {x.shape} do not match the "
                              f"indexed shape {want} of shape {shape}")
 
-    def vjp(self, node, g):
-        return apply("getitem", g, index=node.params["index"])
+    def vjp(self, k, node, g):
+        return k.getitem(g, index=node.params["index"])
 
 
 @register
@@ -69,6 +71,7 @@ class SetItem(Op):
     ``dx = dy`` with zeros at ``index``, ``dv = dy[index]``."""
 
     name = "setitem"
+    save_inputs = ()
 
     def check(self, x, v, index):
         target = result_shape(x.shape, index)
@@ -77,13 +80,10 @@ class SetItem(Op):
             raise ShapeError(f"setitem: value of shape {v.shape} cannot be broadcast to the "
                              f"indexed shape {target} (tensor shape {x.shape})")
 
-    def vjp(self, node, g):
+    def vjp(self, k, node, g):
         index = node.params["index"]
-        dx = dv = None
-        if node.needs_grad[0]:
-            dx = apply("setitem", g, full((), 0, dtype=g.dtype, device=g.device), index=index)
-        if node.needs_grad[1]:
-            dv = apply("getitem", g, index=index)
+        dx = k.setitem(g, 0, index=index) if node.needs_grad[0] else None
+        dv = k.getitem(g, index=index) if node.needs_grad[1] else None
         return dx, dv
 
 

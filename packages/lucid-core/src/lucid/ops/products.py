@@ -28,11 +28,19 @@ class MatMul(Op):
                              f"{y.shape[-2] if y.ndim > 1 else None})")
         broadcast_shapes("matmul", x.shape[:-2], y.shape[:-2])
 
-    def vjp(self, node, g):
-        x, y = node.inputs
-        dx = g @ y.mT if node.needs_grad[0] else None
-        dy = x.mT @ g if node.needs_grad[1] else None
+    save_inputs = (0, 1)
+
+    def vjp(self, k, node, g):
+        x, y = k.inputs(node)
+        dx = k.matmul(g, _swap_last(k, y)) if node.needs_grad[0] else None
+        dy = k.matmul(_swap_last(k, x), g) if node.needs_grad[1] else None
         return dx, dy
+
+
+def _swap_last(k, a):
+    """``a`` with its last two axes swapped (``a.mT``)."""
+    n = len(a.shape)
+    return k.permute(a, axes=tuple(range(n - 2)) + (n - 1, n - 2))
 
 
 @tensor_method("matmul", "__matmul__")

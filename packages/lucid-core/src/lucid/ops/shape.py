@@ -33,6 +33,7 @@ class Reshape(Op):
     """``y = x`` viewed with a new shape of the same size; ``dx = reshape(dy, x.shape)``."""
 
     name = "reshape"
+    save_inputs = ()
 
     def check(self, x, shape):
         size = 1
@@ -42,8 +43,8 @@ class Reshape(Op):
             raise ShapeError(f"reshape: cannot reshape tensor of shape {x.shape} "
                              f"({int(x.size)} elements) into shape {shape}")
 
-    def vjp(self, node, g):
-        return g.reshape(node.inputs[0].shape)
+    def vjp(self, k, node, g):
+        return k.reshape(g, shape=tuple(node.in_shapes[0]))
 
 
 @register
@@ -51,16 +52,17 @@ class Permute(Op):
     """``y = x`` with axes reordered by ``axes``; ``dx = permute(dy, argsort(axes))``."""
 
     name = "permute"
+    save_inputs = ()
 
     def check(self, x, axes):
         if sorted(axes) != list(range(x.ndim)):
             raise ShapeError(f"permute: axes {axes} are not a permutation of the "
                              f"{x.ndim} dims of shape {x.shape}")
 
-    def vjp(self, node, g):
+    def vjp(self, k, node, g):
         axes = node.params["axes"]
         inverse = tuple(sorted(range(len(axes)), key=axes.__getitem__))
-        return g.permute(*inverse)
+        return k.permute(g, axes=inverse)
 
 
 @register
@@ -69,13 +71,14 @@ class BroadcastTo(Op):
     the engine)."""
 
     name = "broadcast_to"
+    save_inputs = ()
 
     def check(self, x, shape):
         lead = len(shape) - x.ndim
         if lead < 0 or any(n not in (1, m) for n, m in zip(x.shape, shape[lead:])):
             raise ShapeError(f"broadcast_to: cannot broadcast shape {x.shape} to {shape}")
 
-    def vjp(self, node, g):
+    def vjp(self, k, node, g):
         return g
 
 
