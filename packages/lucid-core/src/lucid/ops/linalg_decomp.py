@@ -21,16 +21,20 @@ meaningful for functions that do not depend on that choice (reconstructions, ``|
 
 from __future__ import annotations
 
-from lucid.ops._linalg_util import (
+from lucid.ops._linalg_util import float_input, require_matrix, return_type
+from lucid.ops._linalg_vjp import (
+    col,
+    copyltu,
     diag_embed,
     diagonal,
-    float_input,
-    require_matrix,
-    return_type,
-    select_columns,
-    tril_mask,
+    eye_like,
+    f_matrix,
+    last_axis,
+    mat,
+    mT,
+    row,
+    safe_reciprocal,
 )
-from lucid.ops.elementwise import where
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor
 
@@ -42,72 +46,59 @@ EighResult = return_type("eigh", ["eigenvalues", "eigenvectors"])
 EigResult = return_type("eig", ["eigenvalues", "eigenvectors"])
 
 
-def _f_matrix(x: Tensor) -> Tensor:
-    """``F_ij = 1 / (x_j - x_i)``, 0 where ``x_i == x_j`` (the diagonal included)."""
-    k = x.shape[-1]
-    diff = x.reshape(x.shape[:-1] + (1, k)) - x.reshape(x.shape + (1,))
-    zero = diff == 0
-    return where(zero, 0.0, 1.0 / where(zero, 1.0, diff))
-
-
-def _safe_reciprocal(s: Tensor) -> Tensor:
-    zero = s == 0
-    return where(zero, 0.0, 1.0 / where(zero, 1.0, s))
-
-
-def _copyltu(m: Tensor) -> Tensor:
-    n = m.shape[-1]
-    return m * tril_mask(n, m) + (m * tril_mask(n, m, offset=-1)).mT
-
-
-def _qr_vjp_tall(q, r, gq, gr):
+def _qr_vjp_tall(k, q, r, gq, gr):
     """``m >= n``: ``dA = (dQ + Q copyltu(R dR^T - dQ^T Q)) R^-T``."""
-    m = r @ gr.mT - gq.mT @ q
-    b = gq + q @ _copyltu(m)
-    return apply("solve", r, b.mT).mT  # b R^-T
+    m = mat(k, r, mT(k, gr)) - mat(k, mT(k, gq), q)
+    b = gq + mat(k, q, copyltu(k, m))
+    return mT(k, k.solve(r, mT(k, b)))  # b R^-T
 
 
 @register
 class QR(Op):
     """``A = Q R``, ``Q`` with orthonormal columns, ``R`` upper triangular. ``mode``:
     ``"reduced"`` (``Q (m, k)``, ``R (k, n)``, ``k = min(m, n)``), ``"complete"``
-    (``Q (m, m)``), ``"r"`` (``Q`` empty). VJP: see the module doc."""
+    (``Q (m, m)``), ``"r"`` (``Q`` empty). VJP: see the module doc (for ``m < n``,
+    ``Y = Q V``)."""
 
     name = "qr"
     n_outputs = 2
+    save_inputs = ()
+    save_output = True
 
     def check(self, a, mode):
         require_matrix("qr", a)
         if mode not in ("reduced", "complete", "r"):
             raise ValueError(f"qr: mode must be 'reduced', 'complete' or 'r', got {mode!r}")
 
-    def vjp(self, node, gq, gr):
-        a = node.inputs[0]
+    def vjp(self, k, node, gq, gr):
+        shape = tuple(node.in_shapes[0])
         mode = node.params["mode"]
-        m, n = a.shape[-2:]
+        m, n = shape[-2:]
         if mode == "r" or (mode == "complete" and m > n):
             raise RuntimeError(f"qr: the gradient is not defined for mode={mode!r} with "
-                               f"input shape {a.shape}; use mode='reduced'")
-        q, r = node.saved_output(0), node.saved_output(1)
+                               f"input shape {shape}; use mode='reduced'")
+        q, r = k.output(node, 0), k.output(node, 1)
         if m >= n:
-            return _qr_vjp_tall(q, r, gq, gr)
-        first, rest = select_columns(n, 0, m, a), select_columns(n, m, n, a)
-        y, u = a @ rest, r @ first
-        gu, gv = gr @ first, gr @ rest
-        gx = _qr_vjp_tall(q, u, gq + y @ gv.mT, gu)
-        return gx @ first.mT + (q @ gv) @ rest.mT
+            return _qr_vjp_tall(k, q, r, gq, gr)
+        axis = len(shape) - 1  # A = [X | Y] = Q [U | V]: columns :m and m:
+        u, v = k.split(r, indices=(m,), axis=axis)
+        gu, gv = k.split(gr, indices=(m,), axis=axis)
+        y = mat(k, q, v)
+        gx = _qr_vjp_tall(k, q, u, gq + mat(k, y, mT(k, gv)), gu)
+        return k.concatenate(gx, mat(k, q, gv), axis=axis)
 
 
-def _narrow_svd(u, vh, gu, gvh, k):
-    """Keep the first ``k`` singular vectors (``full_matrices=True`` extras have no
+def _narrow_svd(k, u, vh, gu, gvh, n_keep):
+    """Keep the first ``n_keep`` singular vectors (``full_matrices=True`` extras have no
     well-defined gradient)."""
-    m, n = u.shape[-1], vh.shape[-2]
-    if m > k:
-        e = select_columns(m, 0, k, u)
-        u, gu = u @ e, gu @ e
-    if n > k:
-        e = select_columns(n, 0, k, vh)
-        vh, gvh = e.mT @ vh, e.mT @ gvh
+    if u.shape[-1] > n_keep:
+        axis = last_axis(u)
+        u, gu = k.split(u, indices=(n_keep,), axis=axis)[0], k.split(
+            gu, indices=(n_keep,), axis=axis)[0]
+    if vh.shape[-2] > n_keep:
+        axis = last_axis(vh) - 1
+        vh, gvh = k.split(vh, indices=(n_keep,), axis=axis)[0], k.split(
+            gvh, indices=(n_keep,), axis=axis)[0]
     return u, vh, gu, gvh
 
 
@@ -119,28 +110,30 @@ class SVD(Op):
 
     name = "svd"
     n_outputs = 3
+    save_inputs = ()
+    save_output = True
 
     def check(self, a, full_matrices):
         require_matrix("svd", a)
 
-    def vjp(self, node, gu, gs, gvh):
-        a = node.inputs[0]
-        m, n = a.shape[-2:]
-        k = min(m, n)
-        u, s, vh = (node.saved_output(i) for i in range(3))
-        u, vh, gu, gvh = _narrow_svd(u, vh, gu, gvh, k)
-        v, gv = vh.mT, gvh.mT
-        f = _f_matrix(s * s)
-        s_mat = diag_embed(s)
-        ut_gu, vt_gv = u.mT @ gu, v.mT @ gv
-        inner = ((f * (ut_gu - ut_gu.mT)) @ s_mat + diag_embed(gs)
-                 + s_mat @ (f * (vt_gv - vt_gv.mT)))
-        ga = u @ inner @ vh
-        s_inv = _safe_reciprocal(s).reshape(s.shape[:-1] + (1, k))
-        if m > k:
-            ga = ga + ((gu - u @ ut_gu) * s_inv) @ vh
-        if n > k:
-            ga = ga + u @ ((gv - v @ vt_gv) * s_inv).mT
+    def vjp(self, k, node, gu, gs, gvh):
+        m, n = node.in_shapes[0][-2:]
+        n_keep = min(m, n)
+        u, s, vh = (k.output(node, i) for i in range(3))
+        u, vh, gu, gvh = _narrow_svd(k, u, vh, gu, gvh, n_keep)
+        v, gv = mT(k, vh), mT(k, gvh)
+        f = f_matrix(k, s * s)
+        ut_gu, vt_gv = mat(k, mT(k, u), gu), mat(k, mT(k, v), gv)
+        # X diag(s) scales the columns of X, diag(s) X its rows
+        inner = ((f * (ut_gu - mT(k, ut_gu))) * row(k, s)
+                 + diag_embed(k, gs, eye_like(k, ut_gu))
+                 + (f * (vt_gv - mT(k, vt_gv))) * col(k, s))
+        ga = mat(k, mat(k, u, inner), vh)
+        s_inv = row(k, safe_reciprocal(k, s))
+        if m > n_keep:
+            ga = ga + mat(k, (gu - mat(k, u, ut_gu)) * s_inv, vh)
+        if n > n_keep:
+            ga = ga + mat(k, u, mT(k, (gv - mat(k, v, vt_gv)) * s_inv))
         return ga
 
 
@@ -151,17 +144,19 @@ class Eigh(Op):
 
     name = "eigh"
     n_outputs = 2
+    save_inputs = ()
+    save_output = True
 
     def check(self, a, UPLO):  # noqa: N803 - PyTorch's argument name
         require_matrix("eigh", a, square=True)
         if UPLO not in ("L", "U"):
             raise ValueError(f"eigh: UPLO must be 'L' or 'U', got {UPLO!r}")
 
-    def vjp(self, node, gw, gv):
-        w, v = node.saved_output(0), node.saved_output(1)
-        x = v.mT @ gv
-        inner = diag_embed(gw) + _f_matrix(w) * (x - x.mT) * 0.5
-        return v @ inner @ v.mT
+    def vjp(self, k, node, gw, gv):
+        w, v = k.output(node, 0), k.output(node, 1)
+        x = mat(k, mT(k, v), gv)
+        inner = diag_embed(k, gw, eye_like(k, x)) + f_matrix(k, w) * (x - mT(k, x)) * 0.5
+        return mat(k, mat(k, v, inner), mT(k, v))
 
 
 @register
@@ -171,17 +166,20 @@ class Eig(Op):
 
     name = "eig"
     n_outputs = 2
+    save_inputs = ()
+    save_output = True
 
     def check(self, a):
         require_matrix("eig", a, square=True)
 
-    def vjp(self, node, gw, gv):
-        w, v = node.saved_output(0), node.saved_output(1)
-        k = w.shape[-1]
-        x = v.mT @ gv
-        m = x - (v.mT @ v) * diagonal(x).reshape(x.shape[:-2] + (1, k))
-        inner = diag_embed(gw) + _f_matrix(w) * m
-        return apply("solve", v.mT, inner @ v.mT)
+    def vjp(self, k, node, gw, gv):
+        w, v = k.output(node, 0), k.output(node, 1)
+        v_t = mT(k, v)
+        x = mat(k, v_t, gv)
+        eye = eye_like(k, x)
+        m = x - mat(k, v_t, v) * row(k, diagonal(k, x, eye))
+        inner = diag_embed(k, gw, eye) + f_matrix(k, w) * m
+        return k.solve(v_t, mat(k, inner, v_t))
 
 
 # -- public functions -------------------------------------------------------------------

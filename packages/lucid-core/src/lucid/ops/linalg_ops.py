@@ -24,6 +24,7 @@ from __future__ import annotations
 from lucid.dtypes import Float16, Float32, default_float, result_type
 from lucid.errors import ShapeError
 from lucid.ops._linalg_util import eye, float_input, require_matrix, return_type, tril_mask
+from lucid.ops._linalg_vjp import eye_like, mat, mT, row
 from lucid.ops.arithmetic import broadcast_shapes
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
@@ -45,11 +46,12 @@ class Inv(_Square):
     """``Y = A^-1``; ``dA = -Y^T dY Y^T``."""
 
     name = "inv"
+    save_inputs = ()
     save_output = True
 
-    def vjp(self, node, g):
-        y_t = node.output.mT
-        return -(y_t @ g @ y_t)
+    def vjp(self, k, node, g):
+        y_t = mT(k, k.output(node))
+        return -mat(k, mat(k, y_t, g), y_t)
 
 
 @register
@@ -57,27 +59,27 @@ class Det(_Square):
     """``d = det A``; ``dA = dd * d * A^-T``."""
 
     name = "det"
+    save_inputs = (0,)
     save_output = True
 
-    def vjp(self, node, g):
-        a, d = node.inputs[0], node.output
-        if bool((d == 0).any()):  # singular: A^-1 does not exist, the cofactors do
-            return g.reshape(g.shape + (1, 1)) * _cofactors(a)
-        return (g * d).reshape(g.shape + (1, 1)) * inv(a).mT
+    def vjp(self, k, node, g):
+        (a,), d = k.inputs(node), k.output(node)
+        shape = tuple(g.shape) + (1, 1)
+        if bool(k.any(k.eq(d, 0), axis=None, keepdims=False)):
+            # singular: A^-1 does not exist, the cofactors do
+            return k.reshape(g, shape=shape) * _cofactors(k, a)
+        return k.reshape(g * d, shape=shape) * mT(k, k.inv(a))
 
 
-def _cofactors(a: Tensor) -> Tensor:
+def _cofactors(k, a):
     """The cofactor matrix ``det(A) A^-T``, also for singular ``A``: with ``A = U S Vh``,
     ``cof(A) = det(U) det(Vh) U diag(p) Vh``, ``p_i = prod_{j != i} s_j``."""
-    from lucid.ops.linalg_decomp import svd
-    from lucid.ops.reduction import prod
-
-    u, s, vh = svd(a, full_matrices=False)
-    k = s.shape[-1]
-    identity = eye(k, s)
-    p = prod(s.reshape(s.shape[:-1] + (1, k)) * (1.0 - identity) + identity, axis=-1)
-    sign = (det(u) * det(vh)).reshape(s.shape[:-1] + (1, 1))
-    return sign * (u * p.reshape(s.shape[:-1] + (1, k))) @ vh
+    u, s, vh = k.svd(a, full_matrices=False)
+    identity = eye_like(k, a)  # a is square: (..., n, n) with n = len(s)
+    p = k.prod(row(k, s) * (1 - identity) + identity, axis=(len(a.shape) - 1,),
+               keepdims=False)
+    sign = k.reshape(k.det(u) * k.det(vh), shape=tuple(s.shape[:-1]) + (1, 1))
+    return sign * mat(k, u * row(k, p), vh)
 
 
 @register
@@ -87,10 +89,11 @@ class Slogdet(_Square):
 
     name = "slogdet"
     n_outputs = 2
+    save_inputs = (0,)
 
-    def vjp(self, node, g_sign, g_log):
-        a = node.inputs[0]
-        return g_log.reshape(g_log.shape + (1, 1)) * inv(a).mT
+    def vjp(self, k, node, g_sign, g_log):
+        (a,) = k.inputs(node)
+        return k.reshape(g_log, shape=tuple(g_log.shape) + (1, 1)) * mT(k, k.inv(a))
 
 
 @register
@@ -99,6 +102,7 @@ class Solve(Op):
     ``dB = A^-T dX``, ``dA = -dB X^T``."""
 
     name = "solve"
+    save_inputs = (0,)
     save_output = True
 
     def check(self, a, b):
@@ -107,10 +111,10 @@ class Solve(Op):
             raise ShapeError(f"solve: A of shape {a.shape} and B of shape {b.shape} do not "
                              "match")
 
-    def vjp(self, node, g):
-        a = node.inputs[0]
-        gb = apply("solve", a.mT, g)
-        ga = -(gb @ node.output.mT) if node.needs_grad[0] else None
+    def vjp(self, k, node, g):
+        a = k.inputs(node)[0]
+        gb = k.solve(mT(k, a), g)
+        ga = -mat(k, gb, mT(k, k.output(node))) if node.needs_grad[0] else None
         return ga, gb
 
 
@@ -120,15 +124,16 @@ class Cholesky(_Square):
     lower triangle is read); ``dA = sym(L^-T Phi(L^T dL) L^-1)``."""
 
     name = "cholesky"
+    save_inputs = ()
     save_output = True
 
-    def vjp(self, node, g):
-        low = node.output
-        n = low.shape[-1]
-        phi = (low.mT @ g) * tril_mask(n, g, diag=0.5)
-        low_inv = inv(low)
-        ga = low_inv.mT @ phi @ low_inv
-        return (ga + ga.mT) * 0.5
+    def vjp(self, k, node, g):
+        low = k.output(node)
+        x = mat(k, mT(k, low), g)
+        phi = (k.tril(x, k=0) + k.tril(x, k=-1)) * 0.5  # lower triangle, half diagonal
+        low_inv = k.inv(low)
+        ga = mat(k, mat(k, mT(k, low_inv), phi), low_inv)
+        return (ga + mT(k, ga)) * 0.5
 
 
 @register
@@ -136,21 +141,23 @@ class Pinv(Op):
     """Moore-Penrose pseudo-inverse ``P = V diag(1/s) U^T`` over singular values
     ``s > max(atol, rtol * s_max)`` (eigenvalues ``|w|`` when ``hermitian``);
     ``dA = -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A)`` (valid where the rank
-    does not change)."""
+    does not change), computed as ``-P^T G P^T + (T - A P T) + (U - U P A)`` with
+    ``T = G^T P P^T``, ``U = P^T P G^T``."""
 
     name = "pinv"
+    save_inputs = (0,)
     save_output = True
 
     def check(self, a, atol, rtol, hermitian):
         require_matrix("pinv", a, square=hermitian)
 
-    def vjp(self, node, g):
-        a, p = node.inputs[0], node.output
-        m, n = a.shape[-2], a.shape[-1]
-        p_t, g_t = p.mT, g.mT
-        left = eye(m, a) - a @ p
-        right = eye(n, a) - p @ a
-        return -(p_t @ g @ p_t) + left @ (g_t @ p) @ p_t + p_t @ (p @ g_t) @ right
+    def vjp(self, k, node, g):
+        a, p = k.inputs(node)[0], k.output(node)
+        p_t, g_t = mT(k, p), mT(k, g)
+        t = mat(k, mat(k, g_t, p), p_t)
+        u = mat(k, p_t, mat(k, p, g_t))
+        return (-mat(k, mat(k, p_t, g), p_t) + (t - mat(k, a, mat(k, p, t)))
+                + (u - mat(k, mat(k, u, p), a)))
 
 
 # -- public functions -------------------------------------------------------------------
