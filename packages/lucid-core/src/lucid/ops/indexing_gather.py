@@ -21,7 +21,7 @@ import numpy as np
 from lucid.dtypes import Int64
 from lucid.errors import DTypeError, ShapeError
 from lucid.ops._args import normalize_axis
-from lucid.ops.creation import full, zeros
+from lucid.ops.creation import full
 from lucid.ops.indexing import getitem, index_put
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
@@ -54,11 +54,12 @@ class Gather(_AlongDim):
     ``dx = scatter_add(zeros(x.shape), index, dy)``."""
 
     name = "gather"
+    save_inputs = (1,)
 
-    def vjp(self, node, g):
-        x, index = node.inputs
-        base = zeros(x.shape, dtype=g.dtype, device=g.device)
-        return apply("scatter_add", base, index, g, dim=node.params["dim"]), None
+    def vjp(self, k, node, g):
+        index = k.inputs(node)[1]
+        base = _zeros(k, g, tuple(node.in_shapes[0]))
+        return k.scatter_add(base, index, g, dim=node.params["dim"]), None
 
 
 @register
@@ -66,10 +67,11 @@ class ScatterAdd(_AlongDim):
     """``y = x`` then ``y[..., index, ...] += src``; ``dx = dy``, ``dsrc = gather(dy)``."""
 
     name = "scatter_add"
+    save_inputs = (1,)
 
-    def vjp(self, node, g):
-        index = node.inputs[1]
-        dsrc = apply("gather", g, index, dim=node.params["dim"]) if node.needs_grad[2] else None
+    def vjp(self, k, node, g):
+        index = k.inputs(node)[1]
+        dsrc = k.gather(g, index, dim=node.params["dim"]) if node.needs_grad[2] else None
         return g, None, dsrc
 
 
@@ -79,16 +81,23 @@ class Scatter(_AlongDim):
     ``dx = dy`` with zeros where written, ``dsrc = gather(dy)``."""
 
     name = "scatter"
+    save_inputs = (1,)
 
-    def vjp(self, node, g):
-        index, dim = node.inputs[1], node.params["dim"]
+    def vjp(self, k, node, g):
+        index, dim = k.inputs(node)[1], node.params["dim"]
         dx = dsrc = None
         if node.needs_grad[0]:
-            dx = apply("scatter", g, index, zeros(index.shape, dtype=g.dtype, device=g.device),
-                       dim=dim)
+            dx = k.scatter(g, index, _zeros(k, g, tuple(index.shape)), dim=dim)
         if node.needs_grad[2]:
-            dsrc = apply("gather", g, index, dim=dim)
+            dsrc = k.gather(g, index, dim=dim)
         return dx, None, dsrc
+
+
+def _zeros(k, like, shape):
+    """Zeros of ``shape`` with ``like``'s dtype, device and backend, for a VJP (a creation
+    op would not know the device): a 0-d zero broadcast to ``shape``."""
+    zero = k.sum(k.zeros_like(like), axis=None, keepdims=False)
+    return k.broadcast_to(zero, shape=shape)
 
 
 @register

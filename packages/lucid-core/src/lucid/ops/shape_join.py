@@ -37,6 +37,7 @@ class Concatenate(Op):
     """``y = [x_0 | x_1 | ...]`` along ``axis``; ``dx_i = split(dy, cut points)[i]``."""
 
     name = "concatenate"
+    save_inputs = ()
 
     def check(self, *xs, axis):
         first = xs[0].shape
@@ -47,14 +48,15 @@ class Concatenate(Op):
                 raise ShapeError(f"concatenate: shapes {shapes} must match except in axis "
                                  f"{axis}")
 
-    def vjp(self, node, g):
-        cuts, total = [], 0
-        for shape in node.in_shapes[:-1]:
-            total += shape[node.params["axis"]]
-            cuts.append(total)
+    def vjp(self, k, node, g):
         if len(node.in_shapes) == 1:
             return (g,)
-        return apply("split", g, indices=tuple(cuts), axis=node.params["axis"])
+        axis = node.params["axis"]
+        cuts, total = [], 0
+        for shape in node.in_shapes[:-1]:
+            total += shape[axis]
+            cuts.append(total)
+        return tuple(k.split(g, indices=tuple(cuts), axis=axis))
 
 
 @register
@@ -64,6 +66,7 @@ class Split(Op):
 
     name = "split"
     n_outputs = 0  # one output per piece: len(indices) + 1
+    save_inputs = ()
 
     def check(self, x, indices, axis):
         if list(indices) != sorted(indices) or (indices and (
@@ -71,8 +74,8 @@ class Split(Op):
             raise ShapeError(f"split: cut points {indices} are not increasing within axis "
                              f"{axis} of shape {x.shape}")
 
-    def vjp(self, node, *grads):
-        return apply("concatenate", *grads, axis=node.params["axis"])
+    def vjp(self, k, node, *grads):
+        return k.concatenate(*grads, axis=node.params["axis"])
 
 
 _UNSET = object()  # an axis argument left out (NumPy's axis=None means "flatten")

@@ -23,6 +23,7 @@ class Unfold(Op):
     """``cols = unfold(x)``; ``dx = fold(dcols)``."""
 
     name = "unfold"
+    save_inputs = ()
 
     def check(self, x, *, kernel_size, dilation, padding, stride):
         if x.ndim != len(kernel_size) + 2:
@@ -30,8 +31,8 @@ class Unfold(Op):
                              f"{x.shape}")
         output_spatial("unfold", x.shape, x.shape[2:], kernel_size, stride, padding, dilation)
 
-    def vjp(self, node, g):
-        return apply("fold", g, output_size=node.inputs[0].shape[2:], **node.params)
+    def vjp(self, k, node, g):
+        return k.fold(g, output_size=tuple(node.in_shapes[0][2:]), **node.params)
 
 
 @register
@@ -40,6 +41,7 @@ class Fold(Op):
     ``dcols = unfold(dx)``."""
 
     name = "fold"
+    save_inputs = ()
 
     def check(self, cols, *, output_size, kernel_size, dilation, padding, stride):
         taps = math.prod(kernel_size)
@@ -50,10 +52,10 @@ class Fold(Op):
                              f"{math.prod(count)}) for output_size {tuple(output_size)}, "
                              f"kernel_size {tuple(kernel_size)}")
 
-    def vjp(self, node, g):
+    def vjp(self, k, node, g):
         p = dict(node.params)
         del p["output_size"]
-        return apply("unfold", g, **p)
+        return k.unfold(g, **p)
 
 
 def _args(kernel_size, dilation, padding, stride, nd, op):
