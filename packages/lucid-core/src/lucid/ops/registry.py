@@ -78,8 +78,10 @@ def register(cls: type[Op]) -> type[Op]:
     if cls.name in OPS:
         raise ValueError(f"register: op {cls.name!r} is registered twice")
     code = cls.vjp.__code__
-    if code.co_argcount > 1 and code.co_varnames[1] == "node":
-        cls.tensor_vjp = True  # written on Tensors only (not yet ported to two interpreters)
+    if code.co_argcount > 1 and code.co_varnames[1] == "node" and not cls.tensor_vjp:
+        raise TypeError(f"register: op {cls.name!r} defines vjp(self, node, ...), the "
+                        "Tensor-only form; write vjp(self, k, node, *grads) or set "
+                        "tensor_vjp = True")
     OPS[cls.name] = cls()
     return cls
 
