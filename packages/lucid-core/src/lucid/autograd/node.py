@@ -32,25 +32,36 @@ class Node:
         self.device = device
         self.backend = backend
         self.n_outputs = n_outputs
-        edges, needs, shapes = [], [], []
         keep = op.save_inputs
-        saved, versions = ([], []) if keep is None else (None, None)
-        for t in inputs:
-            data = t._data
-            shapes.append(data.shape)
-            if t.requires_grad:
-                needs.append(True)
-                parent = t._node
-                edges.append(t if parent is None else (parent, t._out_index))
-            else:
-                needs.append(False)
-                edges.append(None)
-            if saved is not None:  # the op keeps every input
-                saved.append(data)
-                versions.append(t._version)
-        self.edges = edges
-        self.needs_grad = needs
-        self.in_shapes = shapes
+        if len(inputs) == 2:  # straight-line code for the most common arity
+            x, y = inputs
+            xd, yd = x._data, y._data
+            rx, ry = x.requires_grad, y.requires_grad
+            self.in_shapes = (xd.shape, yd.shape)
+            self.needs_grad = (rx, ry)
+            self.edges = (((x if x._node is None else (x._node, x._out_index)) if rx else None),
+                          ((y if y._node is None else (y._node, y._out_index)) if ry else None))
+            saved = (xd, yd) if keep is None else None
+            versions = (x._version, y._version) if keep is None else None
+        else:
+            edges, needs, shapes = [], [], []
+            saved, versions = ([], []) if keep is None else (None, None)
+            for t in inputs:
+                data = t._data
+                shapes.append(data.shape)
+                if t.requires_grad:
+                    needs.append(True)
+                    parent = t._node
+                    edges.append(t if parent is None else (parent, t._out_index))
+                else:
+                    needs.append(False)
+                    edges.append(None)
+                if saved is not None:  # the op keeps every input
+                    saved.append(data)
+                    versions.append(t._version)
+            self.edges = edges
+            self.needs_grad = needs
+            self.in_shapes = shapes
         self.in_dtypes = [t.dtype for t in inputs] if op.save_input_dtypes else None
         if keep is None:
             self.saved = saved
