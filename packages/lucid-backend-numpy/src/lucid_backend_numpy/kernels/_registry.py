@@ -42,3 +42,23 @@ def kernel(*names: str, multi_output: bool = False):
         return fn
 
     return add
+
+
+def ufunc_kernel(*names: str, ufunc) -> None:
+    """Register NumPy ``ufunc`` itself as the kernel of ``names``, behind the lightest
+    wrapper that still turns 0-d results into arrays (elementwise ops are the hot path:
+    no ``*args``/``**kwargs`` packing, and ``np.asarray`` only for NumPy scalars)."""
+    ndarray, asarray = np.ndarray, np.asarray
+    if ufunc.nin == 1:
+        def run(x):
+            out = ufunc(x)
+            return out if type(out) is ndarray else asarray(out)
+    else:
+        def run(x, y):
+            out = ufunc(x, y)
+            return out if type(out) is ndarray else asarray(out)
+    run.__name__ = ufunc.__name__
+    for name in names:
+        if name in KERNELS:
+            raise ValueError(f"numpy backend: kernel {name!r} registered twice")
+        KERNELS[name] = run

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lucid_backend_numpy.kernels._registry import kernel
+from lucid_backend_numpy.kernels._registry import kernel, ufunc_kernel
 
 
 def _np_dtype(dtype):
@@ -32,7 +32,7 @@ for _op, _ufunc in (("add", np.add), ("sub", np.subtract), ("mul", np.multiply),
                     ("lt", np.less), ("le", np.less_equal), ("gt", np.greater),
                     ("ge", np.greater_equal), ("logical_and", np.logical_and),
                     ("logical_or", np.logical_or), ("logical_xor", np.logical_xor)):
-    kernel(_op)(_ufunc)  # the ufunc itself (the decorator only adds np.asarray)
+    ufunc_kernel(_op, ufunc=_ufunc)
 
 
 @kernel("pow")
@@ -42,19 +42,13 @@ def power(x, y):
     return np.power(x, y)
 
 
-@kernel("neg")
-def neg(x):
-    return np.negative(x)
+ufunc_kernel("neg", ufunc=np.negative)
 
 
-@kernel("logical_not")
-def logical_not(x):
-    return np.logical_not(x)
+ufunc_kernel("logical_not", ufunc=np.logical_not)
 
 
-@kernel("exp")
-def exp(x):
-    return np.exp(x)
+ufunc_kernel("exp", ufunc=np.exp)
 
 
 @kernel("log")

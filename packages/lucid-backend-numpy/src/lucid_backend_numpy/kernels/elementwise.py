@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from lucid_backend_numpy.kernels._registry import kernel
+from lucid_backend_numpy.kernels._registry import kernel, ufunc_kernel
 
 try:  # scipy's erf is fast and accurate; math.erf (libm) is the exact fallback
     from scipy.special import erf as _erf
@@ -42,7 +42,10 @@ for _op, _ufunc in (("abs", np.abs), ("sin", np.sin), ("cos", np.cos), ("tan", n
                     ("isposinf", np.isposinf), ("isneginf", np.isneginf),
                     ("isfinite", np.isfinite), ("arctan2", np.arctan2),
                     ("maximum", np.maximum), ("minimum", np.minimum)):
-    kernel(_op)(_ufunc)
+    if isinstance(_ufunc, np.ufunc):
+        ufunc_kernel(_op, ufunc=_ufunc)
+    else:  # isposinf / isneginf are Python functions
+        kernel(_op)(_ufunc)
 
 
 @kernel("sign")
