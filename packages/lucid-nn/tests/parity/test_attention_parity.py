@@ -113,6 +113,31 @@ def test_sdpa_gqa_and_3d(dtype):
     _backward_and_compare([t_out], [l_out], [tq, tk], [lq, lk], dtype)
 
 
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("mask_shape", [(4, 6), (2, 1, 4, 6)])
+def test_sdpa_learned_float_mask_gets_a_gradient(mask_shape, dtype):
+    """A float mask that requires grad (a learned bias, broadcast over heads or batch):
+    its gradient is the scores' gradient summed over the broadcast dims."""
+    rng = np.random.default_rng(3)
+    q, k, v = (rng.standard_normal((2, 3, n, d)) for n, d in ((4, 5), (6, 5), (6, 3)))
+    (tq, lq), (tk, lk), (tv, lv), (tm, lm) = (
+        _pair(a, dtype) for a in (q, k, v, rng.standard_normal(mask_shape)))
+    t_out = torch.nn.functional.scaled_dot_product_attention(tq, tk, tv, attn_mask=tm)
+    l_out = F.scaled_dot_product_attention(lq, lk, lv, attn_mask=lm)
+    _backward_and_compare([t_out], [l_out], [tq, tk, tv, tm], [lq, lk, lv, lm], dtype)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_sdpa_fused_and_dropout_paths_agree(dtype):
+    """``dropout_p=0`` runs the fused op; the dropout composition with ``p > 0`` is
+    another path: with ``p`` tiny and a fixed seed both agree on a no-drop draw."""
+    rng = np.random.default_rng(4)
+    q = lucid.tensor(rng.standard_normal((2, 2, 3, 4)).astype(dtype))
+    fused = F.scaled_dot_product_attention(q, q, q, is_causal=True)
+    composed = F.scaled_dot_product_attention(q, q, q, is_causal=True, dropout_p=1e-12)
+    assert_close(composed.numpy(), fused.numpy(), dtype, "dropout path vs fused path")
+
+
 # -- MultiheadAttention ----------------------------------------------------------------------
 
 E, HEADS, L, S, N = 8, 2, 4, 5, 3

@@ -76,6 +76,16 @@ class CrossEntropy(Op):
         g = k.reshape(g, shape=_class_axis(g.shape))
         return g * (q_sum * k.softmax(x, axis=1) - q), None, None
 
+    def composite(self, x, target, weight, *, ignore_index, label_smoothing):
+        """``l = -sum_c q * log_softmax(x)``, ``w_t = sum_c q`` without smoothing."""
+        q = apply("class_target_weights", target, weight, ignore_index=ignore_index,
+                  label_smoothing=label_smoothing)
+        loss = -(q * log_softmax(x, 1)).sum(axis=1)
+        if label_smoothing:
+            q = apply("class_target_weights", target, weight, ignore_index=ignore_index,
+                      label_smoothing=0.0)
+        return loss, q.sum(axis=1)
+
 
 @register
 class NllLoss(Op):

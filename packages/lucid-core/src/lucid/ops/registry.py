@@ -47,6 +47,10 @@ class Op:
     result written with other ops, on Tensors) runs it whenever the serving backend has no
     kernel for the op; the graph then records the composite's ops and their VJPs. A backend
     that has the kernel (a fused one, for speed) runs it, and the op's own ``vjp`` applies.
+    A fused kernel may return extra, kernel-only outputs after the visible ones (statistics
+    or activations its VJP reads instead of recomputing them): the composite returns
+    ``None`` in their places, the op's public function drops them, and their gradient is
+    unused (``lucid.testing.test_fused`` compares the two paths on the visible outputs).
     """
 
     name: str = ""

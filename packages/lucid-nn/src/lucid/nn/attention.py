@@ -12,9 +12,11 @@ import lucid
 from lucid.errors import ShapeError
 from lucid.nn import init
 from lucid.nn.functional.attention import attention, scaled_dot_product_attention
+from lucid.nn.functional.linear import linear
 from lucid.nn.linear import Linear
 from lucid.nn.module import Module
 from lucid.nn.parameter import Parameter
+from lucid.ops.attention import scaled_dot_product_attention as fused_attention
 from lucid.tensor import Tensor
 
 __all__ = ["ScaledDotProductAttention", "MultiheadAttention"]
@@ -179,17 +181,13 @@ class MultiheadAttention(Module):
             b_q, b_k, b_v = self.in_proj_bias.split(emb, dim=0)
         if self._qkv_same_embed_dim:
             if query is key and key is value:
-                qkv = query @ self.in_proj_weight.mT
-                if self.in_proj_bias is not None:
-                    qkv = qkv + self.in_proj_bias
-                return qkv.split(emb, dim=-1)
+                return linear(query, self.in_proj_weight, self.in_proj_bias).split(emb, dim=-1)
             w_q, w_k, w_v = self.in_proj_weight.split(emb, dim=0)
         else:
             w_q, w_k, w_v = self.q_proj_weight, self.k_proj_weight, self.v_proj_weight
         out = []
         for x, w, b in ((query, w_q, b_q), (key, w_k, b_k), (value, w_v, b_v)):
-            y = x @ w.mT
-            out.append(y + b if b is not None else y)
+            out.append(linear(x, w, b))
         return tuple(out)
 
     def forward(self, query: Tensor, key: Tensor, value: Tensor,
@@ -252,7 +250,10 @@ class MultiheadAttention(Module):
             kpm = key_padding_mask.reshape(bsz, 1, 1, src).expand(bsz, nh, 1, src)
             kpm = kpm.reshape(bsz * nh, 1, src)
             attn_mask = kpm if attn_mask is None else attn_mask + kpm
-        out, weights = attention(q, k, v, attn_mask, self.dropout, training=self.training)
+        if need_weights or (self.dropout > 0.0 and self.training):
+            out, weights = attention(q, k, v, attn_mask, self.dropout, training=self.training)
+        else:  # core's op: the backend's fused kernel when it has one
+            out = fused_attention(q, k, v, attn_mask)
         out = out.transpose(0, 1).reshape(tgt * bsz, emb)
         out = self.out_proj(out).reshape(tgt, bsz, emb)
         if not batched:

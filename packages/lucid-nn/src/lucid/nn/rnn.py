@@ -172,11 +172,14 @@ class RNNBase(Module):
         w_hh = getattr(self, "weight_hh" + suffix)
         b_hh = getattr(self, "bias_hh" + suffix) if self.bias else None
         w_hr = getattr(self, "weight_hr" + suffix) if self.proj_size else None
-        xp = x @ w_ih.mT  # (L, N, G*H): the input projection of every step at once
+        # the input projection of every step at once, as one 2-D matmul (L*N, in) @ (in, G*H)
+        length, batch = x.shape[:2]
+        xp = x.reshape(length * batch, x.shape[2]) @ w_ih.mT
         if b_ih is not None:
-            xp = xp + b_ih
             if self.mode != "GRU":  # b_hh is only added: fold it in once (GRU scales b_hn)
-                xp, b_hh = xp + b_hh, None
+                b_ih, b_hh = b_ih + b_hh, None
+            xp = xp + b_ih
+        xp = xp.reshape(length, batch, xp.shape[1])
         steps = lucid.unbind(xp, 0)
         order = range(len(steps) - 1, -1, -1) if reverse else range(len(steps))
         outputs: list[Tensor | None] = [None] * len(steps)

@@ -15,6 +15,8 @@ from lucid.errors import ShapeError
 from lucid.nn import init
 from lucid.nn.module import Module
 from lucid.nn.parameter import Parameter
+from lucid.ops.gru_cell import gru_cell
+from lucid.ops.lstm_cell import lstm_cell
 from lucid.tensor import Tensor
 
 __all__ = ["RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
@@ -38,11 +40,9 @@ def lstm_step(xp: Tensor, h: Tensor, c: Tensor, w_hh: Tensor, b_hh: Tensor | Non
               w_hr: Tensor | None = None) -> tuple[Tensor, Tensor]:
     """Gates ``i, f, g, o`` (in that order along the last dim) of
     ``xp + h W_hh^T + b_hh``; ``c' = sigmoid(f) c + sigmoid(i) tanh(g)``,
-    ``h' = sigmoid(o) tanh(c')``, then ``h' = h' W_hr^T`` when projecting."""
-    gates = xp + _project(h, w_hh, b_hh)
-    i, f, g, o = gates.split(gates.shape[-1] // 4, dim=-1)
-    c_next = f.sigmoid() * c + i.sigmoid() * g.tanh()
-    h_next = o.sigmoid() * c_next.tanh()
+    ``h' = sigmoid(o) tanh(c')``, then ``h' = h' W_hr^T`` when projecting. Core's
+    ``lstm_cell`` op: the backend's fused kernel when it has one, else its composite."""
+    h_next, c_next = lstm_cell(xp, h, c, w_hh, b_hh)
     if w_hr is not None:
         h_next = h_next @ w_hr.mT
     return h_next, c_next
@@ -51,15 +51,9 @@ def lstm_step(xp: Tensor, h: Tensor, c: Tensor, w_hh: Tensor, b_hh: Tensor | Non
 def gru_step(xp: Tensor, h: Tensor, w_hh: Tensor, b_hh: Tensor | None) -> Tensor:
     """Gates ``r, z, n`` (in that order): ``r = sigmoid(x_r + h_r)``,
     ``z = sigmoid(x_z + h_z)``, ``n = tanh(x_n + r * h_n)``, ``h' = (1 - z) n + z h``,
-    where ``x_* = xp`` parts and ``h_* = h W_h*^T + b_h*`` parts."""
-    hp = _project(h, w_hh, b_hh)
-    size = hp.shape[-1] // 3
-    x_r, x_z, x_n = xp.split(size, dim=-1)
-    h_r, h_z, h_n = hp.split(size, dim=-1)
-    r = (x_r + h_r).sigmoid()
-    z = (x_z + h_z).sigmoid()
-    n = (x_n + r * h_n).tanh()
-    return n + z * (h - n)
+    where ``x_* = xp`` parts and ``h_* = h W_h*^T + b_h*`` parts. Core's ``gru_cell``
+    op: the backend's fused kernel when it has one, else its composite."""
+    return gru_cell(xp, h, w_hh, b_hh)
 
 
 class RNNCellBase(Module):

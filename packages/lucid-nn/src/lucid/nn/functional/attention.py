@@ -6,6 +6,11 @@
 float: added to the scores) and ``is_causal`` (query ``i`` attends to keys ``j <= i``).
 A query row whose keys are all masked gets zero weights (and a zero output), as PyTorch's
 ``scaled_dot_product_attention`` does, instead of NaN.
+
+Without dropout (``dropout_p = 0``) :func:`scaled_dot_product_attention` is core's
+``scaled_dot_product_attention`` op (the backend's fused kernel when it has one, else the
+same math as its composite); :func:`attention`, which also returns the weights and applies
+dropout, is the composition used otherwise.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import math
 import lucid
 from lucid.errors import ShapeError
 from lucid.nn.functional.dropout import dropout
+from lucid.ops.attention import scaled_dot_product_attention as fused_attention
 from lucid.tensor import Tensor
 
 __all__ = ["scaled_dot_product_attention"]
@@ -98,4 +104,9 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor,
                              f"{kv_heads} key/value heads")
         key = key.repeat_interleave(heads // kv_heads, dim=-3)
         value = value.repeat_interleave(heads // kv_heads, dim=-3)
+    if dropout_p == 0.0 and query.dtype.is_floating_point and \
+            query.dtype == key.dtype == value.dtype:
+        if attn_mask is not None and attn_mask.dtype not in (lucid.bool_, query.dtype):
+            attn_mask = attn_mask.astype(query.dtype)
+        return fused_attention(query, key, value, attn_mask, is_causal, scale)
     return attention(query, key, value, attn_mask, dropout_p, is_causal, scale)[0]

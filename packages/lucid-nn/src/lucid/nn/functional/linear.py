@@ -14,6 +14,12 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     if input.shape[-1:] != weight.shape[-1:]:
         raise ShapeError(f"linear: input of shape {input.shape} does not match weight of "
                          f"shape {weight.shape} (in_features {weight.shape[-1]})")
+    if weight.ndim == 2 and input.ndim > 2:
+        # one 2-D product over all leading dims: the weight gradient is then one GEMM,
+        # not a batch of per-sample products summed afterwards
+        lead = input.shape[:-1]
+        out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
+        return out.reshape(lead + (weight.shape[0],))
     out = input @ weight.mT if weight.ndim == 2 else input @ weight
     return out + bias if bias is not None else out
 

@@ -1,5 +1,6 @@
 """Normalisation: batch, layer, group, instance and local response norm, and
-``normalize``. Each is composed from reductions, so its gradient comes from theirs.
+``normalize``. Each is composed from reductions, so its gradient comes from theirs,
+except ``layer_norm``: core's ``layer_norm`` op (a fused kernel where the backend has one).
 
 All share ``y = (x - mean) / sqrt(var + eps) * weight + bias`` with the biased variance;
 they differ in which axes ``mean`` and ``var`` run over.
@@ -12,6 +13,7 @@ import math
 import lucid
 from lucid.autograd.grad_mode import no_grad
 from lucid.errors import ShapeError
+from lucid.ops.layer_norm import layer_norm as _layer_norm
 from lucid.tensor import Tensor
 
 __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
@@ -119,19 +121,9 @@ def instance_norm(input: Tensor, running_mean: Tensor | None = None,
 def layer_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
                bias: Tensor | None = None, eps: float = 1e-5) -> Tensor:
     """Normalise over the last ``len(normalized_shape)`` axes, then
-    ``* weight + bias`` (elementwise, of shape ``normalized_shape``)."""
-    shape = (normalized_shape,) if isinstance(normalized_shape, int) else \
-        tuple(normalized_shape)
-    if tuple(input.shape[input.ndim - len(shape):]) != shape:
-        raise ShapeError(f"layer_norm: input shape {input.shape} does not end with "
-                         f"normalized_shape {shape}")
-    axes = tuple(range(input.ndim - len(shape), input.ndim))
-    out = _standardize(input, axes, eps)
-    if weight is not None:
-        out = out * weight
-    if bias is not None:
-        out = out + bias
-    return out
+    ``* weight + bias`` (elementwise, of shape ``normalized_shape``): core's
+    ``layer_norm`` op (a backend's fused kernel when it has one, else its composite)."""
+    return _layer_norm(input, normalized_shape, weight, bias, eps)
 
 
 def rms_norm(input: Tensor, normalized_shape, weight: Tensor | None = None,
