@@ -104,8 +104,10 @@ def test_optimizer_matches_torch(name, kwargs):
     assert not np.allclose(lps[0].numpy(), INIT[0])  # the optimizer did move
     for lp, tp in zip(lps, tps):  # and the state (ASGD's average, buffers...) agrees too
         for key, tvalue in topt.state[tp].items():
-            np.testing.assert_allclose(lopt.state[lp][key].numpy(), tvalue.numpy(), rtol=RTOL,
-                                       atol=ATOL, err_msg=f"state {key!r}")
+            lvalue = lopt.state[lp][key]  # scalar state (step, eta...) is a host float
+            lvalue = lvalue.numpy() if isinstance(lvalue, lucid.Tensor) else np.asarray(lvalue)
+            np.testing.assert_allclose(lvalue, tvalue.numpy(), rtol=RTOL, atol=ATOL,
+                                       err_msg=f"state {key!r}")
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -140,3 +142,36 @@ def test_state_dict_layout_matches_torch(name):
         assert lgroup["params"] == tgroup["params"]
         for key, value in lgroup.items():
             assert tgroup[key] == value, key
+
+
+def _to_lucid(value):
+    """A PyTorch state dict's contents with Lucid tensors instead of torch tensors."""
+    if isinstance(value, torch.Tensor):
+        return lucid.tensor(value.detach().numpy().copy())
+    if isinstance(value, dict):
+        return {k: _to_lucid(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_to_lucid(v) for v in value)
+    return value
+
+
+@pytest.mark.parametrize("name,kwargs", [(n, CASES[n][i]) for n in CASES for i in (0, -1)],
+                         ids=[f"{n}-{i}" for n in CASES for i in ("first", "last")])
+def test_a_torch_state_dict_loads_and_training_continues_in_step(name, kwargs):
+    """PyTorch's layout (0-d float32 ``step``, ``mu_product``, ``eta``...) loads into the
+    host-scalar state, and the next steps match PyTorch's."""
+    _, _, topt, tps = _make(name, kwargs, groups=True)
+    for _ in range(5):
+        _set_grads_torch(tps, _sign(kwargs))
+        topt.step()
+    lps = [lucid.tensor(p.detach().numpy().copy(), dtype=lucid.float64, requires_grad=True)
+           for p in tps]
+    lr = kwargs.get("lr", topt.defaults["lr"])
+    lopt = getattr(lo, name)([{"params": lps[:2]}, {"params": lps[2:], "lr": lr / 2}], **kwargs)
+    lopt.load_state_dict(_to_lucid(topt.state_dict()))
+    for step in range(1, 21):
+        _set_grads_lucid(lps, _sign(kwargs))
+        _set_grads_torch(tps, _sign(kwargs))
+        lopt.step()
+        topt.step()
+        _compare(lps, tps, step)

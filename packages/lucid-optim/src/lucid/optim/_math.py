@@ -1,4 +1,5 @@
-"""Reductions of whole vectors to Python floats, shared by LBFGS's loops and line search."""
+"""Reductions of whole vectors to Python floats (or 0-d tensors: :func:`dot_lazy`),
+shared by LBFGS's loops and line search."""
 
 from __future__ import annotations
 
@@ -9,6 +10,12 @@ from lucid import Tensor
 def dot(x: Tensor, y: Tensor) -> float:
     """``<x, y>`` of two same-shaped tensors, as a Python float."""
     return float((x * y).sum().item())
+
+
+def dot_lazy(x: Tensor, y: Tensor) -> Tensor:
+    """``<x, y>`` as a 0-d tensor: nothing is read back to the host (lazy backends keep
+    computing); for coefficients that only scale vectors."""
+    return (x * y).sum()
 
 
 def abs_sum(x: Tensor) -> float:

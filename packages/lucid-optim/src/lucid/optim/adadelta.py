@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim.optimizer import Optimizer
+from lucid.autograd import raw_ops
+from lucid.optim.optimizer import Optimizer, check_lr, check_non_negative, check_range, store
 
 __all__ = ["Adadelta"]
 
@@ -27,7 +28,8 @@ class Adadelta(Optimizer):
         weight_decay (float): default ``0``.
         maximize (bool): maximize the objective.
 
-    State: ``step``, ``square_avg`` (v), ``acc_delta`` (u).
+    State: ``step`` (a Python float; a 0-d tensor in state dicts), ``square_avg`` (v),
+    ``acc_delta`` (u).
 
     Example::
 
@@ -36,29 +38,32 @@ class Adadelta(Optimizer):
 
     def __init__(self, params, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, *, maximize: bool = False):
-        if lr < 0.0:
-            raise ValueError(f"Adadelta: invalid learning rate {lr}")
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Adadelta: invalid rho value {rho}; must be in [0, 1]")
-        if eps < 0.0:
-            raise ValueError(f"Adadelta: invalid epsilon value {eps}")
-        if weight_decay < 0.0:
-            raise ValueError(f"Adadelta: invalid weight_decay value {weight_decay}")
         super().__init__(params, dict(lr=lr, rho=rho, eps=eps, weight_decay=weight_decay,
                                       maximize=maximize))
 
+    def validate_group(self, group, step=False):
+        name = type(self).__name__
+        check_lr(name, group["lr"], step)
+        check_range(name, "rho value", group["rho"], 0.0, 1.0, include_high=True)
+        check_non_negative(name, "epsilon value", group["eps"])
+        check_non_negative(name, "weight_decay value", group["weight_decay"])
+
     def init_state(self, p, group):
-        return {"step": self._step_tensor(p), "square_avg": lucid.zeros_like(p),
+        return {"step": 0.0, "square_avg": lucid.zeros_like(p),
                 "acc_delta": lucid.zeros_like(p)}
 
     def update(self, p, grad, state, group):
+        k = raw_ops(p)
         lr, rho, eps = group["lr"], group["rho"], group["eps"]
-        self._next_step(state)
-        g = grad
+        state["step"] += 1.0
+        x = p.data
+        g = -grad if group["maximize"] else grad
         if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p
-        v = rho * state["square_avg"] + (1 - rho) * (g * g)
-        delta = lucid.sqrt(state["acc_delta"] + eps) / lucid.sqrt(v + eps) * g
-        u = rho * state["acc_delta"] + (1 - rho) * (delta * delta)
-        state["square_avg"], state["acc_delta"] = v, u
-        p.data = (p - lr * delta).data
+            g = g + group["weight_decay"] * x
+        u = state["acc_delta"].data
+        v = rho * state["square_avg"].data + (1 - rho) * (g * g)
+        delta = k.div(k.sqrt(u + eps), k.sqrt(v + eps)) * g
+        u = rho * u + (1 - rho) * (delta * delta)
+        self.set_param(p, x - lr * delta)
+        store(state, "square_avg", v, p)
+        store(state, "acc_delta", u, p)

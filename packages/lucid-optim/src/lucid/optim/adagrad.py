@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim.optimizer import Optimizer
+from lucid.autograd import raw_ops
+from lucid.optim.optimizer import Optimizer, check_lr, check_non_negative, store
 
 __all__ = ["Adagrad"]
 
@@ -16,7 +17,7 @@ class Adagrad(Optimizer):
         g   = g + weight_decay * p
         clr = lr / (1 + (t - 1) * lr_decay)
         s   = s + g^2                     (s starts at initial_accumulator_value)
-        p   = p - clr * g / (lucid.sqrt(s) + eps)
+        p   = p - clr * g / (sqrt(s) + eps)
 
     Args:
         params: tensors or parameter groups.
@@ -27,7 +28,8 @@ class Adagrad(Optimizer):
         eps (float): default ``1e-10``.
         maximize (bool): maximize the objective.
 
-    State (created in the constructor, as in PyTorch): ``step``, ``sum`` (s).
+    State (created in the constructor, as in PyTorch): ``step`` (a Python float; a 0-d
+    tensor in state dicts), ``sum`` (s).
 
     Example::
 
@@ -37,11 +39,6 @@ class Adagrad(Optimizer):
     def __init__(self, params, lr: float = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, *,
                  maximize: bool = False):
-        for name, value in (("learning rate", lr), ("lr_decay", lr_decay),
-                            ("weight_decay", weight_decay), ("epsilon", eps),
-                            ("initial_accumulator_value", initial_accumulator_value)):
-            if value < 0.0:
-                raise ValueError(f"Adagrad: invalid {name} value {value}")
         super().__init__(params, dict(lr=lr, lr_decay=lr_decay, eps=eps,
                                       weight_decay=weight_decay,
                                       initial_accumulator_value=initial_accumulator_value,
@@ -50,17 +47,26 @@ class Adagrad(Optimizer):
             for p in group["params"]:
                 self.state[p] = self.init_state(p, group)
 
+    def validate_group(self, group, step=False):
+        name = type(self).__name__
+        check_lr(name, group["lr"], step)
+        for what, key in (("lr_decay", "lr_decay"),
+                          ("weight_decay", "weight_decay"), ("epsilon", "eps"),
+                          ("initial_accumulator_value", "initial_accumulator_value")):
+            check_non_negative(name, f"{what} value", group[key])
+
     def init_state(self, p, group):
-        return {"step": self._step_tensor(p),
-                "sum": lucid.full_like(p, group["initial_accumulator_value"])}
+        return {"step": 0.0, "sum": lucid.full_like(p, group["initial_accumulator_value"])}
 
     def update(self, p, grad, state, group):
+        k = raw_ops(p)
         lr, eps = group["lr"], group["eps"]
-        t = self._next_step(state)
-        g = grad
+        t = state["step"] = state["step"] + 1.0
+        x = p.data
+        g = -grad if group["maximize"] else grad
         if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p
+            g = g + group["weight_decay"] * x
         clr = lr / (1 + (t - 1) * group["lr_decay"])
-        s = state["sum"] + g * g
-        state["sum"] = s
-        p.data = (p - clr * (g / (lucid.sqrt(s) + eps))).data
+        s = state["sum"].data + g * g
+        self.set_param(p, x - clr * k.div(g, k.sqrt(s) + eps))
+        store(state, "sum", s, p)

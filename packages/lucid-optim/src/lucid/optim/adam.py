@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._adam_family import apply_weight_decay, check_betas, update_moments
-from lucid.optim.optimizer import Optimizer
+from lucid.autograd import raw_ops
+from lucid.optim._adam_family import adam_update, check_betas
+from lucid.optim.optimizer import Optimizer, store
 
 __all__ = ["Adam", "AdamW"]
 
@@ -30,41 +31,65 @@ class Adam(Optimizer):
         amsgrad (bool): use the running maximum of ``v``, default ``False``.
         maximize (bool): maximize the objective.
         decoupled_weight_decay (bool): decay the weights directly (AdamW), default ``False``.
+        fused (bool | None): use the backend's fused kernel ``adam_update_`` (one call per
+            parameter, in place on NumPy) when it has one (``None``, the default), never
+            (``False``: the composite formula, one kernel per operation), or always
+            (``True``: a backend without it is an error).
 
-    State: ``step``, ``exp_avg`` (m), ``exp_avg_sq`` (v), ``max_exp_avg_sq`` (amsgrad).
+    State: ``step`` (a Python float; a 0-d tensor in :meth:`state_dict`), ``exp_avg`` (m),
+    ``exp_avg_sq`` (v), ``max_exp_avg_sq`` (amsgrad).
 
     Example::
 
         opt = Adam(model.parameters(), lr=1e-3)
     """
 
+    fused_kernel = "adam_update_"
+
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
-                 decoupled_weight_decay: bool = False):
-        check_betas(type(self).__name__, lr, betas, eps, weight_decay)
+                 decoupled_weight_decay: bool = False, fused: bool | None = None):
+        self.fused = fused
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize,
                                       decoupled_weight_decay=decoupled_weight_decay))
 
+    def validate_group(self, group, step=False):
+        check_betas(type(self).__name__, group, step)
+
     def init_state(self, p, group):
-        state = {"step": self._step_tensor(p), "exp_avg": lucid.zeros_like(p),
+        state = {"step": 0.0, "exp_avg": lucid.zeros_like(p),
                  "exp_avg_sq": lucid.zeros_like(p)}
         if group["amsgrad"]:
             state["max_exp_avg_sq"] = lucid.zeros_like(p)
         return state
 
     def update(self, p, grad, state, group):
-        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        t = self._next_step(state)
-        g = apply_weight_decay(p, grad, group)
-        m, v = update_moments(state, g, beta1, beta2)
-        if group["amsgrad"]:
-            v = lucid.maximum(state["max_exp_avg_sq"], v)
-            state["max_exp_avg_sq"] = v
-        step_size = lr / (1 - beta1 ** t)
-        denom = lucid.sqrt(v) / (1 - beta2 ** t) ** 0.5 + eps
-        p.data = (p - step_size * (m / denom)).data
+        k = raw_ops(p)
+        amsgrad = group["amsgrad"]
+        if amsgrad and "max_exp_avg_sq" not in state:  # amsgrad switched on later
+            state["max_exp_avg_sq"] = lucid.zeros_like(p)
+        t = state["step"] = state["step"] + 1.0
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        v_max = state["max_exp_avg_sq"].data if amsgrad else None
+        beta1, beta2 = group["betas"]
+        hyper = dict(step=t, lr=group["lr"], beta1=beta1, beta2=beta2, eps=group["eps"],
+                     weight_decay=group["weight_decay"],
+                     decoupled=group["decoupled_weight_decay"], amsgrad=amsgrad,
+                     maximize=group["maximize"])
+        fused = self.fused_kernel_for(k)
+        if fused is not None:
+            x, m_new, v_new, v_max = fused(self.owned_data(p, k), grad, m.data, v.data, v_max,
+                                           **hyper)
+        else:
+            x, m_new, v_new, v_max = adam_update(k, p.data, grad, m.data, v.data, v_max,
+                                                 **hyper)
+        self.set_param(p, x)
+        store(state, "exp_avg", m_new, p)
+        store(state, "exp_avg_sq", v_new, p)
+        if amsgrad:
+            store(state, "max_exp_avg_sq", v_max, p)
 
 
 class AdamW(Adam):
@@ -77,7 +102,8 @@ class AdamW(Adam):
         v = beta2 * v + (1 - beta2) * g^2
         p = p - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 
-    Defaults as PyTorch: ``lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2``.
+    Defaults as PyTorch: ``lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2``;
+    ``fused`` as in :class:`Adam`.
 
     Example::
 
@@ -85,6 +111,8 @@ class AdamW(Adam):
     """
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False):
+                 weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 fused: bool | None = None):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad, maximize=maximize, decoupled_weight_decay=True)
+                         amsgrad=amsgrad, maximize=maximize, decoupled_weight_decay=True,
+                         fused=fused)

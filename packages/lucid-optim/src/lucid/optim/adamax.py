@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._adam_family import apply_weight_decay, check_betas
-from lucid.optim.optimizer import Optimizer
+from lucid.autograd import raw_ops
+from lucid.optim._adam_family import check_betas, weight_decay_step
+from lucid.optim.optimizer import Optimizer, store
 
 __all__ = ["Adamax"]
 
@@ -27,7 +28,8 @@ class Adamax(Optimizer):
         weight_decay (float): default ``0``.
         maximize (bool): maximize the objective.
 
-    State: ``step``, ``exp_avg`` (m), ``exp_inf`` (u).
+    State: ``step`` (a Python float; a 0-d tensor in state dicts), ``exp_avg`` (m),
+    ``exp_inf`` (u).
 
     Example::
 
@@ -36,20 +38,25 @@ class Adamax(Optimizer):
 
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, *, maximize: bool = False):
-        check_betas("Adamax", lr, betas, eps, weight_decay)
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, maximize=maximize))
 
+    def validate_group(self, group, step=False):
+        check_betas(type(self).__name__, group, step)
+
     def init_state(self, p, group):
-        return {"step": self._step_tensor(p), "exp_avg": lucid.zeros_like(p),
-                "exp_inf": lucid.zeros_like(p)}
+        return {"step": 0.0, "exp_avg": lucid.zeros_like(p), "exp_inf": lucid.zeros_like(p)}
 
     def update(self, p, grad, state, group):
+        k = raw_ops(p)
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
-        t = self._next_step(state)
-        g = apply_weight_decay(p, grad, group)
-        m = beta1 * state["exp_avg"] + (1 - beta1) * g
-        u = lucid.maximum(beta2 * state["exp_inf"], lucid.abs(g) + eps)
-        state["exp_avg"], state["exp_inf"] = m, u
+        t = state["step"] = state["step"] + 1.0
+        g = -grad if group["maximize"] else grad
+        x, g = weight_decay_step(p.data, g, lr=lr, weight_decay=group["weight_decay"],
+                                 decoupled=False)
+        m = beta1 * state["exp_avg"].data + (1 - beta1) * g
+        u = k.maximum(beta2 * state["exp_inf"].data, k.abs(g) + eps)
         clr = lr / (1 - beta1 ** t)
-        p.data = (p - clr * (m / u)).data
+        self.set_param(p, x - clr * k.div(m, u))
+        store(state, "exp_avg", m, p)
+        store(state, "exp_inf", u, p)

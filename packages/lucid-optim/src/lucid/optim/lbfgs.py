@@ -12,8 +12,9 @@ from collections.abc import Callable
 import lucid
 from lucid import Tensor
 from lucid.errors import DeviceMismatchError
-from lucid.optim._math import abs_sum, dot, max_abs
-from lucid.optim.optimizer import Optimizer, evaluate
+from lucid.lazy import tensors_in
+from lucid.optim._math import abs_sum, dot, dot_lazy, max_abs
+from lucid.optim.optimizer import Optimizer, check_lr, check_number, evaluate
 
 __all__ = ["LBFGS"]
 
@@ -55,7 +56,13 @@ class LBFGS(Optimizer):
     State (in the state of the first parameter, as in PyTorch): ``func_evals``,
     ``n_iter``, ``d``, ``t``, ``old_dirs``, ``old_stps``, ``ro``, ``H_diag``,
     ``prev_flat_grad``, ``prev_loss``, ``al``; vectors are flat tensors over all
-    parameters, scalars are Python floats.
+    parameters; ``H_diag`` and the ``al`` coefficients are 0-d tensors (as in PyTorch),
+    the other scalars Python floats.
+
+    Host reads: the method branches on ``y.s``, ``g.d``, ``max |g|``, ``max |t d|`` and the
+    loss, so those are read back (one device synchronisation each per iteration). The
+    two-loop recursion's coefficients (``a_i``, ``b_i``, ``H0``) only scale vectors and
+    stay 0-d tensors: no read per history pair.
 
     Example::
 
@@ -71,11 +78,6 @@ class LBFGS(Optimizer):
     def __init__(self, params, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
                  tolerance_grad: float = 1e-7, tolerance_change: float = 1e-9,
                  history_size: int = 100, line_search_fn: str | None = None):
-        if lr < 0.0:
-            raise ValueError(f"LBFGS: invalid learning rate {lr}")
-        if line_search_fn not in (None, "strong_wolfe"):
-            raise ValueError(f"LBFGS: line_search_fn must be None or 'strong_wolfe', got "
-                             f"{line_search_fn!r}")
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         super().__init__(params, dict(lr=lr, max_iter=max_iter, max_eval=max_eval,
@@ -85,6 +87,18 @@ class LBFGS(Optimizer):
                                       line_search_fn=line_search_fn))
         if len(self.param_groups) != 1:
             raise ValueError("LBFGS doesn't support per-parameter options (parameter groups)")
+
+    snapshot_state = False  # the state tensors are replaced, never modified in place
+    scalar_state = ()
+
+    def validate_group(self, group, step=False):
+        name = type(self).__name__
+        check_lr(name, group["lr"], step)
+        for key in ("tolerance_grad", "tolerance_change"):
+            check_number(name, f"{key} value", group[key])
+        if group["line_search_fn"] not in (None, "strong_wolfe"):
+            raise ValueError(f"{name}: line_search_fn must be None or 'strong_wolfe', got "
+                             f"{group['line_search_fn']!r}")
 
     def add_param_group(self, param_group) -> None:
         if self.param_groups:
@@ -106,7 +120,7 @@ class LBFGS(Optimizer):
         offset = 0
         for p in self._params:
             n = p.numel()
-            p.data = (p + step_size * update[offset:offset + n].reshape(p.shape)).data
+            p.set_(p.detach() + step_size * update[offset:offset + n].reshape(p.shape))
             offset += n
 
     def _clone_param(self) -> list[Tensor]:
@@ -114,7 +128,7 @@ class LBFGS(Optimizer):
 
     def _set_param(self, values: list[Tensor]) -> None:
         for p, v in zip(self._params, values):
-            p.data = v.clone().data
+            p.set_(v)  # shares v's array: updates make new arrays, never write in place
 
     def _directional_evaluate(self, closure, x: list[Tensor], t: float, d: Tensor):
         """``f(x + t d)`` and its gradient; the parameters are restored to ``x`` after."""
@@ -139,13 +153,13 @@ class LBFGS(Optimizer):
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
         line_search_fn, history_size = group["line_search_fn"], group["history_size"]
         params = self._params
+        self.validate_group(group, step=True)
         state = self.state.setdefault(params[0], {})
         for p in params[1:]:
             if p.device != params[0].device:
                 raise DeviceMismatchError(f"LBFGS.step: all parameters must be on one device, "
                                           f"found {params[0].device} and {p.device}")
-        for p in params:
-            self._check_devices(p, state if p is params[0] else {})
+        self._check_state(0, params[0], state)
         state.setdefault("func_evals", 0)
         state.setdefault("n_iter", 0)
 
@@ -153,6 +167,9 @@ class LBFGS(Optimizer):
         loss = float(orig_loss)
         current_evals = 1
         state["func_evals"] += 1
+        for i, p in enumerate(params):
+            if p.grad is not None:
+                self._check_grad(i, p, p.grad)
         flat_grad = self._gather_flat_grad()
         if max_abs(flat_grad) <= tolerance_grad:
             return orig_loss
@@ -182,17 +199,17 @@ class LBFGS(Optimizer):
                     old_dirs.append(y)
                     old_stps.append(s)
                     ro.append(1.0 / ys)
-                    H_diag = ys / dot(y, y)  # noqa: N806
+                    H_diag = ys / dot_lazy(y, y)  # noqa: N806
                 if "al" not in state:
                     state["al"] = [None] * history_size
                 al = state["al"]
                 q = -flat_grad
                 for i in range(len(old_dirs) - 1, -1, -1):
-                    al[i] = dot(old_stps[i], q) * ro[i]
+                    al[i] = dot_lazy(old_stps[i], q) * ro[i]
                     q = q - al[i] * old_dirs[i]
                 r = q * H_diag
                 for i in range(len(old_dirs)):
-                    be_i = dot(old_dirs[i], r) * ro[i]
+                    be_i = dot_lazy(old_dirs[i], r) * ro[i]
                     r = r + (al[i] - be_i) * old_stps[i]
                 d = r
 
@@ -240,6 +257,16 @@ class LBFGS(Optimizer):
                      prev_flat_grad=prev_flat_grad, prev_loss=prev_loss)
         evaluate(list(params) + [state])
         return orig_loss
+
+    def _check_state(self, index, p, state) -> None:
+        """Devices only: the vectors are flat over all parameters."""
+        for key, value in state.items():
+            for t in tensors_in(value):
+                if t.device != p.device:
+                    raise DeviceMismatchError(
+                        f"LBFGS.step: parameter {index} is on {p.device} but its state "
+                        f"{key!r} is on {t.device}; move the optimizer state with "
+                        "load_state_dict after moving the model")
 
     # -- state dicts --------------------------------------------------------------------
     def _check_loaded_state(self, index, p, state) -> None:

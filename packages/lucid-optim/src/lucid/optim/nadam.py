@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim._adam_family import apply_weight_decay, check_betas, update_moments
-from lucid.optim.optimizer import Optimizer
+from lucid.autograd import raw_ops
+from lucid.optim._adam_family import check_betas, moments, weight_decay_step
+from lucid.optim.optimizer import Optimizer, check_non_negative, store, to_scalar_dtype
 
 __all__ = ["NAdam"]
 
@@ -20,7 +21,7 @@ class NAdam(Optimizer):
         prod_t    = prod_{i<=t} mu_i             (state "mu_product")
         m = beta1 * m + (1 - beta1) * g
         v = beta2 * v + (1 - beta2) * g^2
-        denom = lucid.sqrt(v / (1 - beta2^t)) + eps
+        denom = sqrt(v / (1 - beta2^t)) + eps
         p = p - lr * (1 - mu_t) / (1 - prod_t) * g / denom
               - lr * mu_{t+1} / (1 - prod_t * mu_{t+1}) * m / denom
 
@@ -34,8 +35,9 @@ class NAdam(Optimizer):
         decoupled_weight_decay (bool): NAdamW-style decay, default ``False``.
         maximize (bool): maximize the objective.
 
-    State: ``step``, ``mu_product`` (a 0-d tensor of the default float dtype, as in
-    PyTorch), ``exp_avg``, ``exp_avg_sq``.
+    State: ``step`` and ``mu_product`` (Python floats, the product rounded to the default
+    float dtype at each step as PyTorch's 0-d tensor is; 0-d tensors in state dicts),
+    ``exp_avg``, ``exp_avg_sq``.
 
     Example::
 
@@ -47,31 +49,37 @@ class NAdam(Optimizer):
     def __init__(self, params, lr: float = 2e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, maximize: bool = False):
-        check_betas("NAdam", lr, betas, eps, weight_decay)
-        if momentum_decay < 0.0:
-            raise ValueError(f"NAdam: invalid momentum_decay value {momentum_decay}")
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, momentum_decay=momentum_decay,
                                       decoupled_weight_decay=decoupled_weight_decay,
                                       maximize=maximize))
 
+    def validate_group(self, group, step=False):
+        name = type(self).__name__
+        check_betas(name, group, step)
+        check_non_negative(name, "momentum_decay value", group["momentum_decay"])
+
     def init_state(self, p, group):
-        return {"step": self._step_tensor(p),
-                "mu_product": lucid.ones((), dtype=lucid.dtypes.default_float,
-                                         device=p.device),
-                "exp_avg": lucid.zeros_like(p), "exp_avg_sq": lucid.zeros_like(p)}
+        return {"step": 0.0, "mu_product": 1.0, "exp_avg": lucid.zeros_like(p),
+                "exp_avg_sq": lucid.zeros_like(p)}
 
     def update(self, p, grad, state, group):
+        k = raw_ops(p)
         lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
         psi = group["momentum_decay"]
-        t = self._next_step(state)
-        g = apply_weight_decay(p, grad, group)
+        t = state["step"] = state["step"] + 1.0
+        g = -grad if group["maximize"] else grad
+        x, g = weight_decay_step(p.data, g, lr=lr, weight_decay=group["weight_decay"],
+                                 decoupled=group["decoupled_weight_decay"])
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
-        state["mu_product"] = state["mu_product"] * mu
-        mu_product = float(state["mu_product"].item())
-        m, v = update_moments(state, g, beta1, beta2)
-        denom = lucid.sqrt(v / (1 - beta2 ** t)) + eps
-        p_new = p + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
-        p_new = p_new + (-lr * mu_next / (1.0 - mu_product * mu_next)) * (m / denom)
-        p.data = p_new.data
+        # PyTorch keeps the product in a 0-d tensor of the default float dtype
+        mu_product = state["mu_product"] = to_scalar_dtype(
+            state["mu_product"] * to_scalar_dtype(mu))
+        m, v = moments(state["exp_avg"].data, state["exp_avg_sq"].data, g, beta1, beta2)
+        denom = k.sqrt(k.div(v, 1 - beta2 ** t)) + eps
+        x = x + (-lr * (1.0 - mu) / (1.0 - mu_product)) * k.div(g, denom)
+        x = x + (-lr * mu_next / (1.0 - mu_product * mu_next)) * k.div(m, denom)
+        self.set_param(p, x)
+        store(state, "exp_avg", m, p)
+        store(state, "exp_avg_sq", v, p)

@@ -1,15 +1,38 @@
 """The :class:`Optimizer` base class: parameter groups, per-parameter state, the step loop
-and state dicts (PyTorch's layout).
+(validation first, then updates on raw backend arrays) and state dicts (PyTorch's layout).
 
-A concrete optimizer gives its defaults and implements two methods:
+A concrete optimizer gives its defaults and implements three methods:
 
+* ``validate_group(group, step=False) -> None``: ``ValueError`` for an invalid
+  hyper-parameter (NaN, negative learning rate, betas outside ``[0, 1)`` ...). It runs on
+  the defaults and on every group at construction (and in ``add_param_group`` and
+  ``load_state_dict``), and on every group at the start of each :meth:`step`
+  (``step=True``), so ``group["lr"] = float("nan")`` is refused before anything changes.
+  At a step the learning rate only has to be a number (:func:`check_lr`): schedulers may
+  take it below zero (PyTorch's ``OneCycleLR`` does on its last step);
 * ``init_state(p, group) -> dict``: the state of a parameter seen for the first time;
-* ``update(p, grad, state, group) -> None``: one step for one parameter. ``grad`` is
-  already negated when ``group["maximize"]``; new values are assigned with
-  ``p.data = new.data`` and ``state[key] = new`` (never in place on shared buffers).
+* ``update(p, grad, state, group) -> None``: one step for one parameter, computed on the
+  backend's native arrays with ``k = raw_ops(p)`` (``grad`` is the gradient's native array,
+  *not* negated: the update applies ``group["maximize"]``). New values are stored with
+  :meth:`Optimizer.set_param` (``p.set_(array)``) and :func:`store`
+  (``state[key].set_(array)``), which bump the version counters, so a backward through a
+  graph that saved an old value refuses to run.
 
-Everything else (groups, ``maximize``, device checks, ``no_grad``, forcing lazy backends
-with ``.eval()``, state dicts) lives here.
+Where the backend offers a fused kernel for the update (``fused_kernel``, e.g.
+``"sgd_update_"``; see ``lucid_backend_numpy/kernels/optim.py``), ``update`` calls it
+instead of the composite formula: one call per parameter that, on NumPy, writes the
+parameter and its state in place. Such a kernel only ever receives arrays this optimizer
+owns (:meth:`Optimizer.owned_data`): the state arrays it made, and the parameter's array,
+copied once when the optimizer first updates it (``lucid.tensor(ndarray)`` shares the
+caller's ndarray, which an in-place update must never write).
+
+Step counters and the other scalar state (``scalar_state``: ``step``, NAdam's
+``mu_product``, ASGD's ``eta``/``mu``) are Python floats on the host, so a step reads no
+value back from the device; :meth:`Optimizer.state_dict` turns them into 0-d tensors of the
+default float dtype (PyTorch's layout) and :meth:`Optimizer.load_state_dict` back.
+
+Everything else (groups, validation of gradients and state before the first update,
+``no_grad``, forcing lazy backends with one ``eval`` call, state dicts) lives here.
 """
 
 from __future__ import annotations
@@ -18,12 +41,16 @@ import copy
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy as np
+
 import lucid
 from lucid import Tensor
-from lucid.errors import DeviceMismatchError
+from lucid.autograd import raw_ops
+from lucid.errors import DeviceMismatchError, DTypeError, ShapeError
 from lucid.lazy import eval_tensors, tensors_in
 
-__all__ = ["Optimizer", "required"]
+__all__ = ["Optimizer", "required", "store", "check_lr", "check_number",
+           "check_non_negative", "check_range"]
 
 
 class _Required:
@@ -48,18 +75,31 @@ class Optimizer:
         param_groups: list of dicts, each with ``"params"`` (list of tensors) and every
             hyper-parameter.
         state: dict from parameter tensor to its state dict (filled on its first step).
+            Tensors shaped like the parameter, and Python floats for ``scalar_state``.
+        fused: ``None`` (use the backend's fused kernel when it has one), ``False`` (always
+            the composite formula) or ``True`` (require the fused kernel). Optimizers
+            without a fused kernel ignore it.
     """
 
-    #: state keys holding 0-d tensors rather than tensors shaped like the parameter
+    #: state keys held as Python floats (0-d tensors of the default float dtype in
+    #: state dicts, as PyTorch keeps them)
     scalar_state: tuple[str, ...] = ("step",)
+    #: name of the optional backend kernel that performs one whole update, or None
+    fused_kernel: str | None = None
+    fused: bool | None = None
+    #: state_dict() copies state tensors (the updates modify them in place)
+    snapshot_state: bool = True
 
     def __init__(self, params: Iterable, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
         self.state: dict[Tensor, dict[str, Any]] = {}
         self.param_groups: list[dict[str, Any]] = []
+        self._owned: dict[Tensor, Any] = {}
         if isinstance(params, Tensor):
             raise TypeError("params argument given to the optimizer should be an iterable "
                             "of tensors or dicts, but got a tensor")
+        if not any(v is required for v in self.defaults.values()):
+            self.validate_group(self.defaults)
         groups = list(params)
         if not groups:
             raise ValueError("optimizer got an empty parameter list")
@@ -67,6 +107,10 @@ class Optimizer:
             groups = [{"params": groups}]
         for group in groups:
             self.add_param_group(group)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.__dict__.setdefault("_owned", {})  # pickled before the in-place updates
 
     # -- groups ---------------------------------------------------------------------
     def add_param_group(self, param_group: dict[str, Any]) -> None:
@@ -103,6 +147,10 @@ class Optimizer:
                              "once")
         if seen & set(ids):
             raise ValueError("some parameters appear in more than one parameter group")
+        self.validate_group(group)
+        if self.fused:
+            for p in params:
+                self._require_fused(p)
         self.param_groups.append(group)
 
     def __repr__(self) -> str:
@@ -114,14 +162,44 @@ class Optimizer:
         return "\n".join(lines) + "\n)"
 
     # -- what subclasses implement ----------------------------------------------------
+    def validate_group(self, group: dict[str, Any], step: bool = False) -> None:
+        """Raise ``ValueError`` (naming the optimizer and the value) for an invalid
+        hyper-parameter of ``group``. Called at construction (``step=False``) and at the
+        start of every step (``step=True``)."""
+        check_lr(type(self).__name__, group.get("lr", 0.0), step)
+
     def init_state(self, p: Tensor, group: dict[str, Any]) -> dict[str, Any]:
         """The state of parameter ``p`` before its first step."""
         return {}
 
-    def update(self, p: Tensor, grad: Tensor, state: dict[str, Any],
-               group: dict[str, Any]) -> None:
-        """One step for parameter ``p`` with gradient ``grad``."""
+    def update(self, p: Tensor, grad, state: dict[str, Any], group: dict[str, Any]) -> None:
+        """One step for parameter ``p``; ``grad`` is the native array of its gradient."""
         raise NotImplementedError(f"{type(self).__name__} does not implement update()")
+
+    # -- helpers for update() ------------------------------------------------------------
+    def fused_kernel_for(self, k) -> Callable | None:
+        """The backend's fused update kernel (``fused_kernel``) for the raw interpreter
+        ``k``, or ``None`` when the composite formula must run."""
+        if self.fused_kernel is None or self.fused is False:
+            return None
+        return k.backend.kernels.get(self.fused_kernel)
+
+    def owned_data(self, p: Tensor, k):
+        """``p``'s array, safe for a kernel that writes it in place: the array this
+        optimizer stored in ``p`` at its last update, else (first update, or ``p.data``
+        replaced from outside since) a copy of it. Pass the kernel's result to
+        :meth:`set_param`."""
+        data = p.data
+        if self._owned.get(p) is not data:
+            data = k.clone(data)
+        return data
+
+    def set_param(self, p: Tensor, array) -> None:
+        """Store the updated ``array`` in ``p`` (``p.set_``: bumps its version) and
+        remember it as the optimizer's own (see :meth:`owned_data`)."""
+        array = _native(p, array)
+        p.set_(array)
+        self._owned[p] = array
 
     # -- the step loop ------------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -140,55 +218,114 @@ class Optimizer:
 
         ``closure`` (optional) re-evaluates the model and returns the loss; it runs
         with grad enabled before the update, and its loss is returned.
+
+        Every group's hyper-parameters, every gradient (a tensor of its parameter's shape,
+        dtype and device) and every state tensor (device, shape, dtype) are checked before
+        the first parameter changes: a bad one raises (``ValueError``, :class:`ShapeError`,
+        :class:`DTypeError`, :class:`DeviceMismatchError`) and leaves every parameter and
+        every state as it was.
         """
         loss = None
         if closure is not None:
             with lucid.enable_grad():
                 loss = closure()
+        work = self._prepare_step()
         with lucid.no_grad():
-            work = []
-            for group in self.param_groups:
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    state = self.state.get(p)
-                    if not state:
-                        state = self.init_state(p, group)
-                        self.state[p] = state
-                    work.append((p, group, state))
-            for p, _, state in work:  # every check before the first parameter changes
-                self._check_devices(p, state)
-            for p, group, state in work:
-                grad = p.grad.detach()
-                if group.get("maximize", False):
-                    grad = -grad
+            for p, grad, state, group in work:
                 self.update(p, grad, state, group)
-            evaluate([p for p, _, _ in work] + [s for _, _, s in work])
+        self._evaluate(work)
         return loss
 
-    def _check_devices(self, p: Tensor, state: dict[str, Any]) -> None:
+    def _prepare_step(self) -> list[tuple[Tensor, Any, dict[str, Any], dict[str, Any]]]:
+        """Validate everything, then create the missing states; ``[(p, grad array, state,
+        group)]`` for every parameter with a gradient."""
+        work = []
+        index = -1
+        fused = self.fused and self.fused_kernel is not None
+        for group in self.param_groups:
+            self.validate_group(group, step=True)
+            for p in group["params"]:
+                index += 1
+                grad = p.grad
+                if grad is None:
+                    continue
+                self._check_grad(index, p, grad)
+                state = self.state.get(p)
+                if state:
+                    self._check_state(index, p, state)
+                if fused:
+                    self._require_fused(p)
+                work.append((p, grad.data, state, group))
+        for i, (p, grad, state, group) in enumerate(work):
+            if not state:
+                state = self.state[p] = self.init_state(p, group)
+                work[i] = (p, grad, state, group)
+        return work
+
+    def _check_grad(self, index: int, p: Tensor, grad) -> None:
         where = f"{type(self).__name__}.step"
-        if p.grad is not None and p.grad.device != p.device:
-            raise DeviceMismatchError(f"{where}: a parameter of shape {p.shape} is on "
-                                      f"{p.device} but its gradient is on {p.grad.device}")
+        if not isinstance(grad, Tensor):
+            raise TypeError(f"{where}: the gradient of parameter {index} (shape {p.shape}) "
+                            f"is a {type(grad).__name__}, not a Tensor")
+        if grad.device != p.device:
+            raise DeviceMismatchError(f"{where}: parameter {index} of shape {p.shape} is on "
+                                      f"{p.device} but its gradient is on {grad.device}")
+        if not p.dtype.is_floating_point:
+            raise DTypeError(f"{where}: parameter {index} of shape {p.shape} has dtype "
+                             f"{p.dtype.name}; only floating-point parameters can be "
+                             "optimized")
+        if grad.dtype != p.dtype:
+            raise DTypeError(f"{where}: parameter {index} of shape {p.shape} has dtype "
+                             f"{p.dtype.name} but its gradient has dtype {grad.dtype.name}")
+        if grad.shape != p.shape:
+            raise ShapeError(f"{where}: parameter {index} has shape {p.shape} but its "
+                             f"gradient has shape {grad.shape}")
+
+    def _check_state(self, index: int, p: Tensor, state: dict[str, Any]) -> None:
+        where = f"{type(self).__name__}.step"
         for key, value in state.items():
-            for t in tensors_in(value):
+            if key in self.scalar_state:
+                if not isinstance(value, (int, float)):  # a tensor set from outside
+                    state[key] = check_number(type(self).__name__, f"state {key!r}", value)
+                continue
+            tensors = (value,) if isinstance(value, Tensor) else tensors_in(value)
+            for t in tensors:
                 if t.device != p.device:
                     raise DeviceMismatchError(
-                        f"{where}: a parameter of shape {p.shape} is on {p.device} but its "
-                        f"state {key!r} is on {t.device}; move the optimizer state with "
-                        "load_state_dict after moving the model")
+                        f"{where}: parameter {index} of shape {p.shape} is on {p.device} "
+                        f"but its state {key!r} is on {t.device}; move the optimizer state "
+                        "with load_state_dict after moving the model")
+            if isinstance(value, Tensor):
+                if value.shape != p.shape:
+                    raise ShapeError(f"{where}: state {key!r} of parameter {index} has shape "
+                                     f"{value.shape}, the parameter has shape {p.shape}")
+                if value.dtype != p.dtype:
+                    raise DTypeError(f"{where}: state {key!r} of parameter {index} (shape "
+                                     f"{p.shape}) has dtype {value.dtype.name}, the "
+                                     f"parameter has dtype {p.dtype.name}")
+
+    def _require_fused(self, p: Tensor) -> None:
+        backend = raw_ops(p).backend
+        if backend.kernels.get(self.fused_kernel) is None:
+            raise RuntimeError(f"{type(self).__name__}: fused=True, but backend "
+                               f"{backend.name!r} (device {p.device}) has no fused kernel "
+                               f"{self.fused_kernel!r}; use fused=None to fall back to the "
+                               "composite update")
 
     @staticmethod
-    def _next_step(state: dict[str, Any]) -> float:
-        """Advance ``state["step"]`` (a 0-d tensor, as in PyTorch) and return it as a float."""
-        state["step"] = state["step"] + 1
-        return float(state["step"].item())
-
-    @staticmethod
-    def _step_tensor(p: Tensor) -> Tensor:
-        """A fresh step counter: a 0-d tensor of the default float dtype (PyTorch layout)."""
-        return lucid.zeros((), dtype=lucid.dtypes.default_float, device=p.device)
+    def _evaluate(work) -> None:
+        """Start computing the updated parameters and states on lazy backends: one
+        ``backend.eval`` call per backend (nothing to do on eager ones)."""
+        pending: dict[int, tuple[Any, list]] = {}
+        for p, _, state, _ in work:
+            backend = raw_ops(p).backend
+            if not backend.lazy:
+                continue
+            arrays = pending.setdefault(id(backend), (backend, []))[1]
+            arrays.append(p.data)
+            arrays.extend(t.data for t in tensors_in(state))
+        for backend, arrays in pending.values():
+            backend.eval(*arrays)
 
     # -- state dicts ----------------------------------------------------------------------
     def _index(self) -> dict[int, int]:
@@ -202,8 +339,10 @@ class Optimizer:
     def state_dict(self) -> dict[str, Any]:
         """``{"state": {index: state}, "param_groups": [{..., "params": [index]}]}``.
 
-        Parameters are numbered in group order. The inner state dicts are copies whose
-        tensors are the optimizer's current ones (later steps replace, never modify, them).
+        Parameters are numbered in group order. The inner state dicts are snapshots:
+        copies of the state tensors (later steps update the optimizer's own in place),
+        and the host scalars (``step`` ...) as 0-d tensors of the default float dtype on
+        the parameter's device, as PyTorch stores them.
         """
         index = self._index()
         groups = []
@@ -212,18 +351,24 @@ class Optimizer:
             packed["params"] = [index[id(p)] for p in group["params"]]
             groups.append(packed)
         state = {}
-        for p, s in self.state.items():
-            if id(p) in index and s:
-                state[index[id(p)]] = _copy_containers(s)
+        with lucid.no_grad():
+            for p, s in self.state.items():
+                if id(p) in index and s:
+                    state[index[id(p)]] = {
+                        key: (_scalar_tensor(value, p) if key in self.scalar_state
+                              else _snapshot(value, self.snapshot_state))
+                        for key, value in s.items()}
         return {"state": dict(sorted(state.items())), "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore groups' hyper-parameters and the state from :meth:`state_dict` output.
+        """Restore groups' hyper-parameters and the state from :meth:`state_dict` output
+        (or a PyTorch optimizer's state dict of the same optimizer).
 
-        The number of groups, of parameters per group, and every state tensor's shape must
-        match this optimizer; otherwise a ``ValueError`` says what differs and nothing
-        changes. Floating state tensors are moved to their parameter's device and dtype
-        (0-d counters such as ``step`` keep their dtype).
+        The number of groups, of parameters per group, every state tensor's shape and
+        every restored hyper-parameter must be valid for this optimizer; otherwise a
+        ``ValueError`` says what differs and nothing changes. Floating state tensors are
+        copied to their parameter's device and dtype; the scalar state (``step`` ...)
+        becomes Python floats. Hyper-parameters the state dict lacks keep their defaults.
         """
         if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
             raise ValueError("load_state_dict: expected a dict with keys 'state' and "
@@ -241,6 +386,14 @@ class Optimizer:
                                  f"has {len(group['params'])}")
             for index, p in zip(saved_params, group["params"]):
                 by_index[int(index)] = p
+        new_groups = []
+        for group, saved in zip(self.param_groups, saved_groups):
+            restored = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
+            for key, default in self.defaults.items():
+                restored.setdefault(key, default)
+            restored["params"] = group["params"]
+            self.validate_group(restored)
+            new_groups.append(restored)
         new_state: dict[Tensor, dict[str, Any]] = {}
         for key, saved_state in state_dict["state"].items():
             try:
@@ -254,11 +407,6 @@ class Optimizer:
             p = by_index[index]
             self._check_loaded_state(index, p, saved_state)
             new_state[p] = self._cast_state(p, saved_state)
-        new_groups = []
-        for group, saved in zip(self.param_groups, saved_groups):
-            restored = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
-            restored["params"] = group["params"]
-            new_groups.append(restored)
         self.state = new_state
         self.param_groups = new_groups
 
@@ -268,44 +416,134 @@ class Optimizer:
             raise ValueError(f"load_state_dict: the state of parameter {index} is "
                              f"{_describe(state)}, not a dict")
         for key, value in state.items():
-            if isinstance(value, Tensor) and key not in self.scalar_state \
-                    and value.shape != p.shape:
+            if key in self.scalar_state:
+                size = value.numel() if isinstance(value, Tensor) else 1
+                if size != 1 or not isinstance(value, (Tensor, int, float, np.number)):
+                    raise ValueError(f"load_state_dict: state {key!r} of parameter {index} "
+                                     f"must be a number or a one-element tensor, got "
+                                     f"{_describe(value)}")
+            elif isinstance(value, Tensor) and value.shape != p.shape:
                 raise ValueError(f"load_state_dict: state {key!r} of parameter {index} has "
                                  f"shape {value.shape}, the parameter has shape {p.shape}")
 
     def _cast_state(self, p: Tensor, state: dict[str, Any]) -> dict[str, Any]:
         out = {}
         for key, value in state.items():
-            out[key] = _cast(value, p, keep_dtype=key in self.scalar_state)
+            if key in self.scalar_state:
+                out[key] = float(value.item() if isinstance(value, Tensor) else value)
+            else:
+                out[key] = _cast(value, p)
         return out
 
 
-def _cast(value, p: Tensor, keep_dtype: bool):
+# -- storing results, checking hyper-parameters -------------------------------------------
+def store(state: dict[str, Any], key: str, array, like: Tensor) -> None:
+    """``state[key] = array`` for a native array: ``set_`` on the state tensor already
+    there (same object; its version is bumped), else a new tensor on ``like``'s device."""
+    array = _native(like, array)
+    t = state.get(key)
+    if t is None:
+        state[key] = Tensor(array, device=like.device)
+    else:
+        t.set_(array)
+
+
+def check_number(optimizer: str, what: str, value) -> float:
+    """``value`` as a float; ``ValueError`` naming ``optimizer`` when it is NaN,
+    ``TypeError`` when it is not a real number."""
+    if not isinstance(value, (int, float)):
+        try:
+            value = float(value)  # NumPy scalars, one-element tensors
+        except (TypeError, ValueError):
+            raise TypeError(f"{optimizer}: {what} must be a real number, got "
+                            f"{value!r}") from None
+    if value != value:
+        raise ValueError(f"{optimizer}: invalid {what} {value} (NaN)")
+    return value
+
+
+def _native(like: Tensor, array):
+    """``array`` as a native array of ``like``'s backend: arithmetic on 0-d NumPy arrays
+    gives NumPy scalars, which become 0-d arrays again."""
+    backend = raw_ops(like).backend
+    if backend.is_native(array):
+        return array
+    return backend.from_numpy(np.asarray(array))
+
+
+def check_lr(optimizer: str, lr, step: bool) -> float:
+    """The learning rate as a float: never NaN; not negative at construction (``step``
+    False), any real number at a step, where a scheduler may have extrapolated it below
+    zero (PyTorch's ``OneCycleLR`` on its last step) and PyTorch steps with it."""
+    if step:
+        return check_number(optimizer, "learning rate", lr)
+    return check_non_negative(optimizer, "learning rate", lr)
+
+
+def check_non_negative(optimizer: str, what: str, value) -> float:
+    """``value`` as a float; ``ValueError`` naming ``optimizer`` unless ``value >= 0``
+    (NaN included)."""
+    value = check_number(optimizer, what, value)
+    if value < 0.0:
+        raise ValueError(f"{optimizer}: invalid {what} {value}")
+    return value
+
+
+def check_range(optimizer: str, what: str, value, low: float, high: float, *,
+                include_high: bool = False) -> float:
+    """``value`` as a float; ``ValueError`` unless ``low <= value < high`` (``<= high``
+    with ``include_high``)."""
+    value = check_number(optimizer, what, value)
+    if not (low <= value and (value <= high if include_high else value < high)):
+        bracket = "]" if include_high else ")"
+        raise ValueError(f"{optimizer}: invalid {what} {value}; must be in "
+                         f"[{low}, {high}{bracket}")
+    return value
+
+
+def to_scalar_dtype(value: float) -> float:
+    """``value`` rounded to the default float dtype, the dtype PyTorch keeps scalar state
+    in (NAdam's ``mu_product``, ASGD's ``eta`` and ``mu``)."""
+    if lucid.dtypes.default_float == lucid.float32:
+        return float(np.float32(value))
+    return float(value)
+
+
+# -- state-dict helpers -------------------------------------------------------------------
+def _scalar_tensor(value, p: Tensor) -> Tensor:
     if isinstance(value, Tensor):
-        if value.is_floating_point() and not keep_dtype:
+        return value.detach().clone()
+    return lucid.tensor(value, dtype=lucid.dtypes.default_float, device=p.device)
+
+
+def _snapshot(value, copy_tensors: bool):
+    """Copy dicts and lists; copy tensors too when ``copy_tensors`` (state updated in
+    place)."""
+    if isinstance(value, Tensor):
+        return value.detach().clone() if copy_tensors else value
+    if isinstance(value, dict):
+        return {k: _snapshot(v, copy_tensors) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snapshot(v, copy_tensors) for v in value]
+    return value
+
+
+def _cast(value, p: Tensor):
+    if isinstance(value, Tensor):
+        if value.is_floating_point():
             return value.detach().to(p.device, p.dtype).clone()
         return value.detach().to(p.device).clone()
     if isinstance(value, (list, tuple)):
-        return type(value)(_cast(v, p, keep_dtype) for v in value)
+        return type(value)(_cast(v, p) for v in value)
     if isinstance(value, dict):
-        return {k: _cast(v, p, keep_dtype) for k, v in value.items()}
+        return {k: _cast(v, p) for k, v in value.items()}
     return copy.deepcopy(value)
-
-
-def _copy_containers(value):
-    """Copy dicts and lists, keep tensors (they are never modified in place)."""
-    if isinstance(value, dict):
-        return {k: _copy_containers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_copy_containers(v) for v in value]
-    return value
 
 
 def evaluate(items) -> None:
     """Force lazy backends to compute updated tensors (a no-op on eager backends), with
     one ``backend.eval`` call per backend for all of them."""
     eval_tensors(items)
-
 
 
 def _describe(value) -> str:

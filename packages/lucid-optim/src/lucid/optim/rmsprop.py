@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import lucid
-from lucid.optim.optimizer import Optimizer
+from lucid.autograd import raw_ops
+from lucid.optim.optimizer import Optimizer, check_lr, check_non_negative, store
 
 __all__ = ["RMSprop"]
 
@@ -16,7 +17,7 @@ class RMSprop(Optimizer):
         g   = g + weight_decay * p
         v   = alpha * v + (1 - alpha) * g^2
         avg = sqrt(v - g_avg^2) + eps,  g_avg = alpha * g_avg + (1 - alpha) * g   (centered)
-        avg = lucid.sqrt(v) + eps                                                       (otherwise)
+        avg = sqrt(v) + eps                                                       (otherwise)
         b   = momentum * b + g / avg;   p = p - lr * b                            (momentum > 0)
         p   = p - lr * g / avg                                                    (otherwise)
 
@@ -30,8 +31,8 @@ class RMSprop(Optimizer):
         centered (bool): normalise by the variance estimate, default ``False``.
         maximize (bool): maximize the objective.
 
-    State: ``step``, ``square_avg`` (v), ``momentum_buffer`` (b, when momentum > 0),
-    ``grad_avg`` (g_avg, when centered).
+    State: ``step`` (a Python float; a 0-d tensor in state dicts), ``square_avg`` (v),
+    ``momentum_buffer`` (b, when momentum > 0), ``grad_avg`` (g_avg, when centered).
 
     Example::
 
@@ -41,16 +42,19 @@ class RMSprop(Optimizer):
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False, *,
                  maximize: bool = False):
-        for name, value in (("learning rate", lr), ("epsilon", eps), ("momentum", momentum),
-                            ("weight_decay", weight_decay), ("alpha", alpha)):
-            if value < 0.0:
-                raise ValueError(f"RMSprop: invalid {name} value {value}")
         super().__init__(params, dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps,
                                       centered=centered, weight_decay=weight_decay,
                                       maximize=maximize))
 
+    def validate_group(self, group, step=False):
+        name = type(self).__name__
+        check_lr(name, group["lr"], step)
+        for what, key in (("epsilon", "eps"), ("momentum", "momentum"),
+                          ("weight_decay", "weight_decay"), ("alpha", "alpha")):
+            check_non_negative(name, f"{what} value", group[key])
+
     def init_state(self, p, group):
-        state = {"step": self._step_tensor(p), "square_avg": lucid.zeros_like(p)}
+        state = {"step": 0.0, "square_avg": lucid.zeros_like(p)}
         if group["momentum"] > 0:
             state["momentum_buffer"] = lucid.zeros_like(p)
         if group["centered"]:
@@ -58,22 +62,33 @@ class RMSprop(Optimizer):
         return state
 
     def update(self, p, grad, state, group):
+        k = raw_ops(p)
         lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
-        self._next_step(state)
-        g = grad
+        state["step"] += 1.0
+        x = p.data
+        g = -grad if group["maximize"] else grad
         if group["weight_decay"] != 0:
-            g = g + group["weight_decay"] * p
-        v = alpha * state["square_avg"] + (1 - alpha) * (g * g)
-        state["square_avg"] = v
+            g = g + group["weight_decay"] * x
+        v = alpha * state["square_avg"].data + (1 - alpha) * (g * g)
+        store(state, "square_avg", v, p)
         if group["centered"]:
-            g_avg = alpha * state["grad_avg"] + (1 - alpha) * g
-            state["grad_avg"] = g_avg
-            avg = lucid.sqrt(v - g_avg * g_avg) + eps
+            g_avg = alpha * _buffer(state, "grad_avg", p) + (1 - alpha) * g
+            store(state, "grad_avg", g_avg, p)
+            avg = k.sqrt(v - g_avg * g_avg) + eps
         else:
-            avg = lucid.sqrt(v) + eps
+            avg = k.sqrt(v) + eps
         if momentum > 0:
-            b = momentum * state["momentum_buffer"] + g / avg
-            state["momentum_buffer"] = b
-            p.data = (p - lr * b).data
+            b = momentum * _buffer(state, "momentum_buffer", p) + k.div(g, avg)
+            store(state, "momentum_buffer", b, p)
+            self.set_param(p, x - lr * b)
         else:
-            p.data = (p - lr * (g / avg)).data
+            self.set_param(p, x - lr * k.div(g, avg))
+
+
+def _buffer(state, key, p):
+    """The array of ``state[key]``, zeros when the option was switched on after the first
+    step (PyTorch creates the buffer at the first step only)."""
+    t = state.get(key)
+    if t is None:
+        t = state[key] = lucid.zeros_like(p)
+    return t.data
