@@ -248,14 +248,9 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"grad: assigned grad must be a Tensor or None, got "
                                 f"{type(value).__name__}")
-            if value.shape != self.shape:
-                from lucid.errors import ShapeError
+            from lucid.autograd.gradient_check import check_gradient
 
-                raise ShapeError(f"grad: assigned grad has shape {value.shape}, but the "
-                                 f"tensor has shape {self.shape}")
-            if value.dtype != self.dtype:
-                raise DTypeError(f"grad: assigned grad has dtype {value.dtype}, but the "
-                                 f"tensor has dtype {self.dtype}")
+            check_gradient(value, self.shape, self.dtype, "grad: assigned grad")
             if value._device != self._device:
                 from lucid.errors import DeviceMismatchError
 

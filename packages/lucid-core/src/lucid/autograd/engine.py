@@ -19,8 +19,8 @@ is wrapped in Tensors.
 from __future__ import annotations
 
 from lucid.autograd.grad_mode import set_grad_enabled
+from lucid.autograd.gradient_check import check_gradient
 from lucid.autograd.interpreters import raw_ops, tensor_ops
-from lucid.errors import DTypeError, ShapeError
 
 
 def _topological_nodes(roots):
@@ -179,12 +179,8 @@ def checked_hook_result(hook, g, what: str):
     if not isinstance(result, Tensor):
         raise TypeError(f"backward: hook {name} on {what} returned {type(result).__name__}, "
                         "expected a Tensor or None")
-    if result.shape != g.shape:
-        raise ShapeError(f"backward: hook {name} on {what} returned a gradient of shape "
-                         f"{result.shape}, expected {g.shape}")
-    if result.dtype != g.dtype:
-        raise DTypeError(f"backward: hook {name} on {what} returned a gradient of dtype "
-                         f"{result.dtype}, expected {g.dtype}")
+    check_gradient(result, g.shape, g.dtype, f"backward: hook {name} on {what} returned a "
+                   "gradient")
     return result
 
 

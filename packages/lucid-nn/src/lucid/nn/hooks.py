@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from itertools import count
 
+from lucid.autograd import check_gradient
 from lucid.autograd.grad_mode import is_grad_enabled
 from lucid.autograd.node import Node
 from lucid.ops.registry import Op
@@ -163,8 +164,6 @@ def _as_tuple(value) -> tuple:
 def _checked(hook, result, grads: tuple, what: str) -> tuple:
     """A backward hook's replacement ``result`` for ``grads``: as many entries, each None
     or a tensor of the same shape and dtype as the gradient it replaces."""
-    from lucid.errors import DTypeError, ShapeError
-
     name = getattr(hook, "__qualname__", repr(hook))
     result = _as_tuple(result)
     if len(result) != len(grads):
@@ -176,10 +175,5 @@ def _checked(hook, result, grads: tuple, what: str) -> tuple:
         if not isinstance(new, Tensor):
             raise TypeError(f"backward hook {name} returned a {type(new).__name__} as "
                             f"{what}[{i}], expected a Tensor or None")
-        if new.shape != old.shape:
-            raise ShapeError(f"backward hook {name} returned {what}[{i}] of shape "
-                             f"{new.shape}, expected {old.shape}")
-        if new.dtype != old.dtype:
-            raise DTypeError(f"backward hook {name} returned {what}[{i}] of dtype "
-                             f"{new.dtype}, expected {old.dtype}")
+        check_gradient(new, old.shape, old.dtype, f"backward hook {name} returned {what}[{i}]")
     return result
