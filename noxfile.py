@@ -16,6 +16,11 @@ ROOT = Path(__file__).parent
 PACKAGES = ["lucid-core", "lucid-backend-numpy", "lucid-backend-mlx", "lucid-nn",
             "lucid-optim", "lucid-data", "lucid-models"]
 TORCH = "torch==2.13.0"  # the CPU build, for parity tests and benchmarks
+# Independent references for parity tests (torchvision/timm without their heavy deps).
+REFERENCES_NO_DEPS = ["torchvision==0.28.0", "timm==1.0.31"]
+REFERENCES = ["pillow", "pyyaml", "huggingface_hub", "einops", "fvcore", "thop", "scipy"]
+# What the unit tests themselves use besides Lucid (property-based tests, graph pictures).
+TEST_EXTRAS = ["tqdm", "matplotlib", "hypothesis", "networkx", "einops"]
 nox.options.sessions = ["lint", "packaging", "tests", "parity"]
 nox.options.reuse_existing_virtualenvs = False
 
@@ -45,7 +50,7 @@ def test_dirs(kind: str) -> list[str]:
 @nox.parametrize("backend", ["numpy", "mlx"])
 def tests(session: nox.Session, backend: str) -> None:
     """Every package's tests and the conformance suite, with ``backend`` serving ``cpu``."""
-    install_lucid(session, "tqdm", "matplotlib")
+    install_lucid(session, *TEST_EXTRAS)
     env = {"LUCID_BACKEND": backend, "MPLBACKEND": "Agg"}
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
                 "--ignore-glob=*/tests/parity/*", *test_dirs("unit"), *session.posargs, env=env)
@@ -58,11 +63,28 @@ def tests(session: nox.Session, backend: str) -> None:
 def parity(session: nox.Session, backend: str) -> None:
     """Ops, layers, optimizers, schedulers and models against PyTorch CPU (torch in the
     venv), with ``backend`` serving ``cpu``."""
-    install_lucid(session, TORCH)
-    session.install("--no-deps", "torchvision==0.28.0")
-    session.install("pillow")  # torchvision imports PIL at import time
+    install_references(session)
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
                 *test_dirs("parity"), *session.posargs, env={"LUCID_BACKEND": backend})
+
+
+def install_references(session: nox.Session) -> None:
+    """Lucid, PyTorch CPU and the independent references the parity tests compare against."""
+    install_lucid(session, TORCH, *TEST_EXTRAS)
+    session.install("--no-deps", *REFERENCES_NO_DEPS)
+    session.install(*REFERENCES)
+
+
+@nox.session
+@nox.parametrize("backend", ["numpy", "mlx"])
+def zoo(session: nox.Session, backend: str) -> None:
+    """Every zoo model end to end (tests marked ``zoo``: forward+backward of every
+    registered model, parity of every model that has a torchvision/timm counterpart).
+    Not part of CI, which runs a representative subset."""
+    install_references(session)
+    session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "zoo",
+                "--run-zoo", "packages/lucid-models/tests", *session.posargs,
+                env={"LUCID_BACKEND": backend})
 
 
 SMOKE = ("import lucid, lucid_backend_numpy; x = lucid.tensor([1.0, 2.0], requires_grad=True); "
