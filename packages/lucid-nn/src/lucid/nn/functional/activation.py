@@ -39,8 +39,9 @@ def relu_(input: Tensor) -> Tensor:
 
 def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0,
              inplace: bool = False) -> Tensor:
-    """``clamp(x, min_val, max_val)``; gradient 1 strictly inside, 0 outside."""
-    out = lucid.where(input > min_val, lucid.where(input < max_val, input, max_val), min_val)
+    """``clamp(x, min_val, max_val)``; gradient 1 strictly inside, 0 outside; NaN stays NaN
+    (the bounds are picked where ``x <= min_val`` / ``x >= max_val``, both false for NaN)."""
+    out = lucid.where(input <= min_val, min_val, lucid.where(input >= max_val, max_val, input))
     return _inplace(input, out, inplace)
 
 
@@ -115,8 +116,8 @@ def mish(input: Tensor, inplace: bool = False) -> Tensor:
 
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
-    """``0`` for ``x <= -3``, ``1`` for ``x >= 3``, else ``x / 6 + 1/2``."""
-    out = lucid.where(input > -3.0, lucid.where(input < 3.0, input / 6.0 + 0.5, 1.0), 0.0)
+    """``0`` for ``x <= -3``, ``1`` for ``x >= 3``, else ``x / 6 + 1/2`` (NaN stays NaN)."""
+    out = lucid.where(input <= -3.0, 0.0, lucid.where(input >= 3.0, 1.0, input / 6.0 + 0.5))
     return _inplace(input, out, inplace)
 
 
@@ -143,8 +144,8 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 
 def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
-    """``x`` where ``x > threshold``, else ``value``."""
-    return _inplace(input, lucid.where(input > threshold, input, value), inplace)
+    """``value`` where ``x <= threshold``, else ``x`` (NaN stays NaN, as in PyTorch)."""
+    return _inplace(input, lucid.where(input <= threshold, value, input), inplace)
 
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
