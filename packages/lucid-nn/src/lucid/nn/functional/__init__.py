@@ -7,6 +7,7 @@ from lucid.nn.functional.attention import *  # noqa: F403
 from lucid.nn.functional.attention import __all__ as _attention
 from lucid.nn.functional.conv import *  # noqa: F403
 from lucid.nn.functional.conv import __all__ as _conv
+from lucid.nn.functional.drop_block import drop_block
 from lucid.nn.functional.dropout import *  # noqa: F403
 from lucid.nn.functional.dropout import __all__ as _dropout
 from lucid.nn.functional.linear import *  # noqa: F403
@@ -30,4 +31,4 @@ from lucid.nn.functional.vision import __all__ as _vision
 
 __all__ = sorted({*_activation, *_conv, *_dropout, *_linear, *_loss, *_loss_classification,
                   *_normalization, *_padding, *_pooling, *_sampling, *_sparse})
-__all__ = sorted({*__all__, *_attention, *_vision})
+__all__ = sorted({*__all__, *_attention, *_vision, "drop_block"})
