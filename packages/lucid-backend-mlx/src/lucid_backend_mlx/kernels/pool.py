@@ -57,12 +57,20 @@ def _windows(xp, kernel_size, stride, dilation, count):
     return win.reshape(shape[:2 + nd] + (-1,))
 
 
+def _empty_pool(x, count):
+    """The values and indices of max pooling a 0-sized ``x`` (both empty)."""
+    shape = tuple(x.shape[:2]) + tuple(count)
+    return mx.zeros(shape, dtype=x.dtype), mx.zeros(shape, dtype=mx.int64)
+
+
 @kernel("max_pool")
 def max_pool(x, *, kernel_size, stride, padding, dilation, ceil_mode):
     """Window maxima and, per window, the flat index of the first maximum in the unpadded
     input plane (MLX's ``argmax`` picks the first maximum, and the first NaN if any)."""
     xp, count = _padded(x, kernel_size, stride, padding, dilation, ceil_mode,
                         _lowest(x.dtype))
+    if x.size == 0:  # MLX cannot reshape or argmax a 0-sized array: the result is empty
+        return _empty_pool(x, count)
     win = _windows(xp, kernel_size, stride, dilation, count)
     arg = mx.argmax(win, axis=-1)
     best = mx.take_along_axis(win, mx.expand_dims(arg, -1), axis=-1)[..., 0]
@@ -143,6 +151,8 @@ def _adaptive_coords(size: int, out: int):
 
 @kernel("adaptive_max_pool")
 def adaptive_max_pool(x, *, output_size):
+    if x.size == 0:
+        return _empty_pool(x, output_size)
     nd = len(output_size)
     spatial = x.shape[2:]
     coords = [_adaptive_coords(n, o) for n, o in zip(spatial, output_size)]

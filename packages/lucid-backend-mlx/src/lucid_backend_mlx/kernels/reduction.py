@@ -39,6 +39,12 @@ def _extreme_dim(arg, pick):
     def run(x, *, axis, keepdims):
         if x.ndim == 0:
             return mx.array(x), mx.zeros((), dtype=mx.int64)
+        if x.size == 0:  # MLX's argmax refuses 0-sized arrays; the result is empty too
+            shape = list(x.shape)
+            shape[axis] = 1
+            if not keepdims:
+                del shape[axis]
+            return mx.zeros(shape, dtype=x.dtype), mx.zeros(shape, dtype=mx.int64)
         idx = arg(x, axis=axis, keepdims=True)
         values = pick(x, axis=axis, keepdims=True)
         if not keepdims:

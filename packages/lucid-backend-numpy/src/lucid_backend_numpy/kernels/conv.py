@@ -60,6 +60,8 @@ def _conv_columns(x, kernel_size, padding, dilation, batch_inner=False):
 @kernel("conv")
 def conv(x, w, *, stride, padding, dilation, groups):
     count = window_counts(x.shape[2:], w.shape[2:], stride, padding, dilation)
+    if x.size == 0 or w.size == 0 or 0 in count:  # 0-sized: empty output or empty sums
+        return np.zeros((x.shape[0], w.shape[0]) + count, np.result_type(x, w))
     return concat_over_batch(lambda xs: _conv(xs, w, stride, padding, dilation, groups),
                              x.shape[0] * w.size * math.prod(count),
                              (x.shape[0], w.shape[0]) + count, np.result_type(x, w), x)
@@ -83,6 +85,9 @@ def _conv(x, w, stride, padding, dilation, groups):
 
 @kernel("conv_weight_grad")
 def conv_weight_grad(x, g, *, stride, padding, dilation, groups, kernel_size):
+    if x.size == 0 or g.size == 0:  # an empty batch (or map) contributes nothing
+        return np.zeros((g.shape[1], x.shape[1] // groups) + tuple(kernel_size),
+                        np.result_type(x, g))
     work = g.size * (x.shape[1] // groups) * math.prod(kernel_size)
     return sum_over_batch(lambda xs, gs: _weight_grad(
         xs, gs, stride, padding, dilation, groups, kernel_size), work, x, g)
@@ -120,6 +125,9 @@ def _weight_grad(x, g, stride, padding, dilation, groups, kernel_size):
 
 @kernel("conv_transpose")
 def conv_transpose(y, w, *, stride, padding, dilation, groups, output_size):
+    if y.size == 0 or w.size == 0:
+        return np.zeros((y.shape[0], w.shape[1] * groups) + tuple(output_size),
+                        np.result_type(y, w))
     return concat_over_batch(
         lambda ys: _transpose(ys, w, stride, padding, dilation, groups, output_size),
         y.size * math.prod(w.shape[1:]), (y.shape[0], w.shape[1] * groups) + tuple(output_size),

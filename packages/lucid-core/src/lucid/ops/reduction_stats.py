@@ -134,9 +134,12 @@ def logsumexp(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False) 
     axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "logsumexp")
     if not x.dtype.is_floating_point:
         x = x.astype(default_float)
-    m = amax(x, axes, keepdims=True).detach()
-    m = where(isfinite(m), m, 0)
-    out = log(apply("sum", exp(x - m), axis=axes, keepdims=True)) + m
+    if x.size == 0:  # an empty sum is 0: -inf over an empty axis, as PyTorch
+        out = log(apply("sum", exp(x), axis=axes, keepdims=True))
+    else:
+        m = amax(x, axes, keepdims=True).detach()
+        m = where(isfinite(m), m, 0)
+        out = log(apply("sum", exp(x - m), axis=axes, keepdims=True)) + m
     if not keep:
         out = out.reshape(tuple(n for i, n in enumerate(x.shape)
                                 if axes is not None and i not in axes))
