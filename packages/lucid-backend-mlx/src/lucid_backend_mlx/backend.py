@@ -16,6 +16,7 @@ optimizers after a step) starts the computation with ``mx.async_eval``, and a re
 from __future__ import annotations
 
 import functools
+import inspect
 from collections.abc import Callable
 
 import mlx.core as mx
@@ -36,7 +37,9 @@ from lucid.dtypes import (
     to_dtype,
 )
 from lucid.errors import BackendError, DTypeError
-from lucid_backend_mlx.kernels import KERNELS, _random_state
+from lucid_backend_mlx.compiler import compile_function
+from lucid_backend_mlx.kernels import KERNELS, _deferred_checks, _random_state
+from lucid_backend_mlx.kernels._trace_state import TRACE
 
 TO_MLX = {Float16: mx.float16, Float32: mx.float32, Float64: mx.float64, Int8: mx.int8,
           UInt8: mx.uint8, Int16: mx.int16, Int32: mx.int32, Int64: mx.int64, Bool: mx.bool_}
@@ -70,17 +73,18 @@ def _float64_error(where: str) -> DTypeError:
 def _on_device(fn: Callable, device, name: str, no_float64: bool) -> Callable:
     """``fn`` run with ``device`` as MLX's default device/stream (and, on the GPU, a
     refusal of ``dtype=float64`` parameters)."""
-    if no_float64:
+    default_device = mx.default_device
+    if no_float64 and _takes_dtype(fn):
         @functools.wraps(fn)
         def run_gpu(*arrays, **params):
             if params.get("dtype") == Float64:
                 raise _float64_error(name)
+            if default_device() == device:
+                return fn(*arrays, **params)
             with mx.stream(device):
                 return fn(*arrays, **params)
 
         return run_gpu
-
-    default_device = mx.default_device
 
     @functools.wraps(fn)
     def run(*arrays, **params):
@@ -90,6 +94,15 @@ def _on_device(fn: Callable, device, name: str, no_float64: bool) -> Callable:
             return fn(*arrays, **params)
 
     return run
+
+
+def _takes_dtype(fn: Callable) -> bool:
+    """Whether kernel ``fn`` has a ``dtype`` parameter (or takes any keyword)."""
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(p.name == "dtype" or p.kind is p.VAR_KEYWORD for p in params)
 
 
 class MlxBackend(Backend):
@@ -160,7 +173,14 @@ class MlxBackend(Backend):
         return mx.array(value, dtype=TO_MLX[dtype])
 
     def to_numpy(self, array: mx.array) -> np.ndarray:
-        return np.array(array)  # evaluates; a copy, so NumPy writes never touch MLX memory
+        """A NumPy copy (evaluates; NumPy writes never touch MLX memory). A host read:
+        the data checks queued on the GPU (``_deferred_checks``) are raised first."""
+        if TRACE.active:
+            raise RuntimeError("lucid.compile: a compiled function cannot read values "
+                               "(.item(), .numpy(), print, if on a tensor) while it is "
+                               "traced; return the tensor and read it after the call")
+        _deferred_checks.raise_pending()
+        return np.array(array)
 
     def native_dtype(self, dtype: DType):
         if self._no_float64 and dtype == Float64:
@@ -184,8 +204,13 @@ class MlxBackend(Backend):
         released as results land; reading a value (``.numpy()``, ``.item()``) waits for
         it. Not blocking matters on a GPU: backward and the optimizer evaluate every leaf
         gradient and parameter, and one blocking ``mx.eval`` per tensor would be one
-        device synchronisation each."""
-        mx.async_eval(*arrays)
+        device synchronisation each. Nothing happens while ``lucid.compile`` traces."""
+        if not TRACE.active:
+            mx.async_eval(*arrays)
+
+    def compile_function(self, fn):
+        """``fn(arrays) -> arrays`` compiled with ``mx.compile`` (see ``compiler.py``)."""
+        return compile_function(fn)
 
     def seed(self, seed: int) -> None:
         _random_state.seed(seed)

@@ -17,6 +17,7 @@ from lucid.autograd import (  # noqa: E402
     no_grad,
     set_grad_enabled,
 )
+from lucid.compiler import compile  # noqa: E402, A004
 from lucid.device import (
     Device,  # noqa: E402
     to_device,

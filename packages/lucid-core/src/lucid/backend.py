@@ -59,6 +59,18 @@ class Backend:
     def seed(self, seed: int) -> None:
         """Seed this backend's random generator."""
 
+    @property
+    def can_compile(self) -> bool:
+        """Whether :meth:`compile_function` is implemented (``lucid.compile`` replays)."""
+        return type(self).compile_function is not Backend.compile_function
+
+    def compile_function(self, fn: Callable[[list], list]) -> Callable[[list], list]:
+        """Optional: ``fn`` (a pure function from a list of native arrays to a list of
+        native arrays) compiled by the backend's graph compiler: traced once, replayed
+        without running its Python (``lucid.compile``). Lazy backends with a compiler
+        (MLX: ``mx.compile``) implement it."""
+        raise NotImplementedError(f"backend {self.name!r} has no graph compiler")
+
     def bind(self, device_type: str) -> Backend | None:
         """Called when this backend is bound to serve ``device_type``. May return another
         Backend object (a per-device view, e.g. MLX on ``mx.cpu`` vs ``mx.gpu``) that then

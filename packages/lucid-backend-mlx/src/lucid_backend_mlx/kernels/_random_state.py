@@ -13,6 +13,8 @@ from __future__ import annotations
 import mlx.core as mx
 import numpy as np
 
+from lucid_backend_mlx.kernels._trace_state import TRACE
+
 _words = np.random.default_rng(0)
 
 
@@ -24,5 +26,10 @@ def seed(value: int) -> None:
 
 
 def next_key() -> mx.array:
-    """A fresh key for one draw; the state moves on."""
+    """A fresh key for one draw; the state moves on. While ``lucid.compile`` traces, the
+    key is split off the traced input key instead (a new one at every replay)."""
+    if TRACE.active:
+        pair = mx.random.split(TRACE.key)
+        TRACE.key = pair[0]
+        return pair[1]
     return mx.array(_words.integers(0, 2**32, size=2, dtype=np.uint32))

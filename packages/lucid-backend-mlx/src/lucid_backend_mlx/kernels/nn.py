@@ -13,6 +13,7 @@ from __future__ import annotations
 import mlx.core as mx
 
 from lucid_backend_mlx.kernels import _precise
+from lucid_backend_mlx.kernels._deferred_checks import require
 from lucid_backend_mlx.kernels._dtypes import mx_dtype
 from lucid_backend_mlx.kernels._random_state import next_key
 from lucid_backend_mlx.kernels._registry import kernel
@@ -31,11 +32,15 @@ def log_softmax(x, *, axis):
 
 
 def _safe_targets(target, classes, ignore_index, op):
+    """Targets with ignored positions set to 0, and the ignored mask; a target outside
+    ``[0, classes)`` (other than ``ignore_index``) is an ``IndexError`` naming it (raised
+    at once on the CPU, at the next host read on the GPU: ``_deferred_checks``)."""
     ignored = target == ignore_index
-    bad = ~ignored & ((target < 0) | (target >= classes))
-    if target.size and mx.any(bad).item():
-        first = target.reshape(-1)[mx.argmax(bad.reshape(-1)).item()].item()
-        raise IndexError(f"{op}: target {int(first)} is out of bounds for {classes} classes")
+    if target.size:
+        bad = ~ignored & ((target < 0) | (target >= classes))
+        first = target.reshape(-1)[mx.argmax(bad.reshape(-1))]
+        require(mx.any(bad), first, lambda value: IndexError(
+            f"{op}: target {int(value)} is out of bounds for {classes} classes"))
     return mx.where(ignored, 0, target), ignored
 
 
@@ -90,10 +95,11 @@ def class_target_weights(target, weight, *, ignore_index, label_smoothing):
 @kernel("embedding")
 def embedding(indices, weight, *, padding_idx, zero_padding):
     if indices.size:
-        low, high = mx.min(indices).item(), mx.max(indices).item()
-        if low < 0 or high >= weight.shape[0]:
-            raise IndexError(f"embedding: index out of range for {weight.shape[0]} "
-                             f"embeddings (got min {int(low)}, max {int(high)})")
+        count = weight.shape[0]
+        low_high = mx.stack([mx.min(indices), mx.max(indices)])
+        require((low_high[0] < 0) | (low_high[1] >= count), low_high, lambda v: IndexError(
+            f"embedding: index out of range for {count} embeddings "
+            f"(got min {int(v[0])}, max {int(v[1])})"))
     out = weight[indices]
     if zero_padding and padding_idx is not None:
         out = mx.where(mx.expand_dims(indices == padding_idx, -1),
