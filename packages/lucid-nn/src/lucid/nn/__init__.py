@@ -17,7 +17,7 @@ from lucid.nn.parameter import Buffer, Parameter
 _LAYER_MODULES = ["linear", "flatten", "embedding", "activation", "dropout", "loss", "conv",
                   "fold", "pooling", "upsampling", "batchnorm", "normalization", "padding",
                   "pixelshuffle", "distance", "conv_bn_relu", "depth_separable",
-                  "squeeze_excite", "selective_kernel", "drop_block"]
+                  "squeeze_excite", "selective_kernel", "drop_block", "einops_layers"]
 _OPTIONAL_MODULES = ["rnn", "attention", "transformer"]
 
 __all__ = ["Module", "Parameter", "Buffer", "Sequential", "ModuleList", "ModuleDict",
