@@ -6,19 +6,24 @@ max-pool 2; 400->120->84->10 with ReLU) with cross-entropy and SGD (lr 0.01, mom
 0.9) on batches of 128 Fashion-MNIST images (random images if the dataset is not at
 ``/usr/share/datasets/fashion-mnist``). A step is forward, backward and update, then an
 evaluation of the loss, parameters and optimizer state (raw MLX: ``mx.eval``; Lucid: the
-optimizer evaluates what it updated), then a read of the loss (``.item()``). Raw MLX is not compiled
-(``mx.compile``), like Lucid.
+optimizer evaluates what it updated), then a read of the loss (``.item()``).
+
+Each side runs eagerly and compiled: raw MLX's step under ``mx.compile`` with the model
+and optimizer state as its inputs and outputs (MLX's documented pattern), Lucid's step
+under ``lucid.compile(step, state=(model, optimizer))``.
 
     python bench/bench_mlx_lenet.py [--device cpu|gpu] [--steps 40] [--rounds 3]
 
-Prints the seconds per step of each side (median over rounds) and lucid/raw-mlx (target:
-<= 1.3). Before timing, the first steps of both are run side by side from the same
-weights and their losses compared, so the two sides are known to compute the same thing.
+Prints the seconds per step of each (median over rounds, the four interleaved in every
+round) and the ratios eager lucid/raw-mlx (target: <= 1.3) and compiled lucid/raw-mlx.
+Before timing, the first steps of all four are run side by side from the same weights
+and their losses compared, so they are known to compute the same thing.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import gzip
 import os
 import statistics
@@ -50,7 +55,7 @@ def load_batches(count: int, batch: int, seed: int = 0):
 
 
 # -- raw MLX ---------------------------------------------------------------------------
-def mlx_side(device: str, batches, seed: int):
+def mlx_side(device: str, batches, seed: int, compiled: bool = False):
     import mlx.core as mx
     import mlx.nn as nn
     import mlx.optimizers as optim
@@ -86,10 +91,18 @@ def mlx_side(device: str, batches, seed: int):
     data = [(mx.array(x[..., None]), mx.array(y)) for x, y in batches]
     mx.eval(model.parameters(), *[a for pair in data for a in pair])
 
-    def step(i):
-        x, y = data[i % len(data)]
+    def update(x, y):
         loss, grads = loss_and_grad(model, x, y)
         opt.update(model, grads)
+        return loss
+
+    if compiled:  # MLX's pattern: the state is an input and an output of the graph
+        state = [model.state, opt.state]
+        update = functools.partial(mx.compile, inputs=state, outputs=state)(update)
+
+    def step(i):
+        x, y = data[i % len(data)]
+        loss = update(x, y)
         mx.eval(loss, model.parameters(), opt.state)
         loss.item()
         return loss
@@ -123,7 +136,7 @@ def _flatten(tree, prefix=""):
 
 
 # -- Lucid -----------------------------------------------------------------------------
-def lucid_side(device: str, batches, weights):
+def lucid_side(device: str, batches, weights, compiled: bool = False):
     import lucid
     import lucid.nn as nn
     import lucid.nn.functional as F
@@ -157,12 +170,19 @@ def lucid_side(device: str, batches, weights):
     data = [(lucid.tensor(x[:, None], device=device).eval(),
              lucid.tensor(y, device=device).eval()) for x, y in batches]
 
-    def step(i):
-        x, y = data[i % len(data)]
+    def update(x, y):
         opt.zero_grad()
         loss = F.cross_entropy(model(x), y)
         loss.backward()
         opt.step()  # evaluates (mx.async_eval) the parameters and the momentum buffers
+        return loss
+
+    if compiled:
+        update = lucid.compile(update, state=(model, opt))
+
+    def step(i):
+        x, y = data[i % len(data)]
+        loss = update(x, y)
         loss.item()  # wait for this step, as raw MLX's mx.eval does
         return loss
 
@@ -192,39 +212,35 @@ def main() -> None:
     print(f"LeNet-5, batch {args.batch}, SGD(lr=0.01, momentum=0.9), {source}; "
           f"MLX {mx.__version__} on {args.device}")
     raw_model, raw_step = mlx_side(args.device, batches, seed=0)
-    try:
-        import lucid.nn  # noqa: F401
-        import lucid.optim  # noqa: F401
-    except ImportError as exc:
-        print(f"Lucid side skipped: {exc} (install lucid-nn and lucid-optim)")
-        lucid_step = None
-    else:
-        _, lucid_step = lucid_side(args.device, batches, weights_for_lucid(raw_model))
+    weights = weights_for_lucid(raw_model)  # before any step: all four start equal
+    steps = {"raw MLX": raw_step,
+             "raw MLX compiled": mlx_side(args.device, batches, seed=0, compiled=True)[1],
+             "Lucid": lucid_side(args.device, batches, weights)[1],
+             "Lucid compiled": lucid_side(args.device, batches, weights, compiled=True)[1]}
 
-    if lucid_step is not None:  # same weights, same batches: the same losses
-        diffs = []
-        for i in range(3):
-            a, b = float(raw_step(i).item()), float(lucid_step(i).item())
-            diffs.append(abs(a - b) / max(abs(a), 1e-12))
-        print(f"check: first 3 losses agree to {max(diffs):.1e} (relative)")
+    losses = {name: [float(step(i).item()) for i in range(3)] for name, step in steps.items()}
+    reference = losses["raw MLX"]
+    worst = max(abs(a - b) / max(abs(a), 1e-12) for values in losses.values()
+                for a, b in zip(reference, values))
+    print(f"check: the first 3 losses of all four agree to {worst:.1e} (relative)")
 
     start = 3
-    time_steps(raw_step, start, args.warmup)
-    if lucid_step is not None:
-        time_steps(lucid_step, start, args.warmup)
-    raw_times, lucid_times = [], []
+    for step in steps.values():
+        time_steps(step, start, args.warmup)
+    times: dict[str, list[float]] = {name: [] for name in steps}
     for _ in range(args.rounds):
-        raw_times.append(time_steps(raw_step, start, args.steps))
-        if lucid_step is not None:
-            lucid_times.append(time_steps(lucid_step, start, args.steps))
-    raw = statistics.median(raw_times)
-    print(f"raw MLX : {raw * 1e3:8.2f} ms/step  (rounds: "
-          f"{', '.join(f'{t * 1e3:.2f}' for t in raw_times)})")
-    if lucid_times:
-        ours = statistics.median(lucid_times)
-        print(f"Lucid   : {ours * 1e3:8.2f} ms/step  (rounds: "
-              f"{', '.join(f'{t * 1e3:.2f}' for t in lucid_times)})")
-        print(f"ratio lucid/raw-mlx: {ours / raw:.2f}  (target <= 1.3)")
+        for name, step in steps.items():
+            times[name].append(time_steps(step, start, args.steps))
+    median = {name: statistics.median(t) for name, t in times.items()}
+    for name, t in times.items():
+        print(f"{name:17s}: {median[name] * 1e3:8.2f} ms/step  (rounds: "
+              f"{', '.join(f'{x * 1e3:.2f}' for x in t)})")
+    print(f"ratio lucid/raw-mlx, eager: {median['Lucid'] / median['raw MLX']:.2f}  "
+          "(target <= 1.3)")
+    print(f"ratio lucid/raw-mlx, both compiled: "
+          f"{median['Lucid compiled'] / median['raw MLX compiled']:.2f}")
+    print(f"ratio lucid compiled/raw-mlx eager: "
+          f"{median['Lucid compiled'] / median['raw MLX']:.2f}")
 
 
 if __name__ == "__main__":
