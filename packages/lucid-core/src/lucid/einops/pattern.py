@@ -17,6 +17,7 @@ dim. The ellipsis is expanded into names ``...0``, ``...1``, ... once the input'
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -125,9 +126,13 @@ def check_lengths(op: str, lengths: dict) -> dict[str, int]:
     for name, size in lengths.items():
         if not name.isidentifier():
             raise ValueError(f"{op}: {name!r} is not a valid axis name")
-        if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+        try:
+            value = operator.index(size)
+        except TypeError:
+            value = 0
+        if isinstance(size, bool) or value <= 0:
             raise ValueError(f"{op}: axis {name}={size!r} must be a positive integer")
-        out[name] = int(size)
+        out[name] = value
     return out
 
 
