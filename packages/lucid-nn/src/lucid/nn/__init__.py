@@ -17,7 +17,8 @@ from lucid.nn.parameter import Buffer, Parameter
 _LAYER_MODULES = ["linear", "flatten", "embedding", "activation", "dropout", "loss", "conv",
                   "fold", "pooling", "upsampling", "batchnorm", "normalization", "padding",
                   "pixelshuffle", "distance", "conv_bn_relu", "depth_separable",
-                  "squeeze_excite", "selective_kernel", "drop_block", "einops_layers"]
+                  "squeeze_excite", "selective_kernel", "drop_block", "einops_layers",
+                  "global_response_norm"]
 _OPTIONAL_MODULES = ["rnn", "attention", "transformer"]
 
 __all__ = ["Module", "Parameter", "Buffer", "Sequential", "ModuleList", "ModuleDict",

@@ -10,6 +10,7 @@ from lucid.nn.functional.conv import __all__ as _conv
 from lucid.nn.functional.drop_block import drop_block
 from lucid.nn.functional.dropout import *  # noqa: F403
 from lucid.nn.functional.dropout import __all__ as _dropout
+from lucid.nn.functional.global_response_norm import global_response_norm
 from lucid.nn.functional.linear import *  # noqa: F403
 from lucid.nn.functional.linear import __all__ as _linear
 from lucid.nn.functional.loss import *  # noqa: F403
@@ -31,4 +32,4 @@ from lucid.nn.functional.vision import __all__ as _vision
 
 __all__ = sorted({*_activation, *_conv, *_dropout, *_linear, *_loss, *_loss_classification,
                   *_normalization, *_padding, *_pooling, *_sampling, *_sparse})
-__all__ = sorted({*__all__, *_attention, *_vision, "drop_block"})
+__all__ = sorted({*__all__, *_attention, *_vision, "drop_block", "global_response_norm"})
