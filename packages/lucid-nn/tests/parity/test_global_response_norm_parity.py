@@ -11,7 +11,7 @@ from nn_parity_helpers import check_layer
 
 sys.modules.setdefault("torchvision._meta_registrations",
                        types.ModuleType("torchvision._meta_registrations"))
-from timm.layers import GlobalResponseNorm as TimmGRN  # noqa: E402
+from timm.layers.grn import GlobalResponseNorm as TimmGRN  # noqa: E402
 
 from lucid import nn  # noqa: E402
 
