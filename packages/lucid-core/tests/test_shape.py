@@ -129,15 +129,15 @@ def test_stack_family():
 
 # -- split family -----------------------------------------------------------------------
 def test_split_numpy_convention():
+    """NumPy's np.split meaning lives in hsplit/vsplit/array_split; lucid.split is
+    PyTorch's and the original Lucid's (test_split_torch_convention)."""
     x, a = _t((6, 2))
-    parts = lucid.split(x, 3)
+    parts = lucid.vsplit(x, 3)
     assert isinstance(parts, list) and [p.shape for p in parts] == [(2, 2)] * 3
-    parts = lucid.split(x, [1, 4], axis=0)
+    parts = lucid.vsplit(x, [1, 4])
     assert [p.shape for p in parts] == [(1, 2), (3, 2), (2, 2)]
-    parts = x.split(2, axis=0)  # axis= picks NumPy's convention on the method too
-    assert [p.shape for p in parts] == [(3, 2), (3, 2)]
     with pytest.raises(lucid.ShapeError, match="equal sections"):
-        lucid.split(x, 4)
+        lucid.vsplit(x, 4)
     assert [p.shape[0] for p in lucid.array_split(x, 4)] == [2, 2, 1, 1]
     assert [p.shape[1] for p in lucid.hsplit(x, 2)] == [1, 1]
 
@@ -147,6 +147,8 @@ def test_split_torch_convention():
     parts = x.split(2)
     assert isinstance(parts, tuple) and [p.shape[0] for p in parts] == [2, 2, 1]
     assert [p.shape[0] for p in lucid.split(x, [1, 4], dim=0)] == [1, 4]
+    assert [p.shape[0] for p in lucid.split(x, 2)] == [2, 2, 1]  # = torch.split(t, 2)
+    assert [p.shape[0] for p in lucid.split(x, [1, 4], axis=0)] == [1, 4]
     assert [p.shape[1] for p in x.split(1, dim=-1)] == [1, 1]
     np.testing.assert_array_equal(parts[2].numpy(), a[4:])
     with pytest.raises(lucid.ShapeError, match="add up"):

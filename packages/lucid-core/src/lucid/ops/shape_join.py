@@ -7,12 +7,11 @@ Two ops do the work and are each other's VJP:
 * ``split``: ``y_i = x[..., c_i:c_{i+1}, ...]`` at the cut points ``indices`` (NumPy's
   convention) along ``axis``; ``dx = concatenate(dy_0, dy_1, ...)``.
 
-``split`` has two conventions, picked by the spelling of the call (DESIGN.md):
-
-* NumPy (``lucid.split(x, 3)``, ``lucid.split(x, [2, 5], axis=1)``, ``x.split(3, axis=0)``):
-  an int is a number of equal sections (it must divide the axis), a list holds cut points.
-* PyTorch (``x.split(2)``, ``x.split([2, 3], 1)``, ``lucid.split(x, 2, dim=0)``): an int
-  is the size of each piece (the last may be smaller), a list holds the piece sizes.
+``split`` means what PyTorch and the original Lucid both meant (``lucid.split(x, 2)``,
+``x.split(2, axis=1)``, ``lucid.split(x, [2, 3], dim=0)``): an int is the size of each piece
+(the last may be smaller), a list holds the piece sizes. NumPy's ``np.split`` (an int is a
+number of equal sections, a list holds cut points) is spelled ``hsplit``/``vsplit``/
+``array_split`` (and ``tensor_split``), which keep NumPy's meaning.
 """
 
 from __future__ import annotations
@@ -249,28 +248,31 @@ def _torch_split(x: Tensor, split_size_or_sections, dim: int, op: str = "split")
     return tuple(_split_at(x, cuts, d, op))
 
 
-def split(x: Tensor, indices_or_sections=None, axis=None, *, dim=None,
-          split_size_or_sections=None):
-    """Split ``x`` into pieces along an axis; NumPy's convention unless ``dim=`` (or
-    ``split_size_or_sections=``) is given (see the module docstring). Returns a list
-    (NumPy) or a tuple (PyTorch)."""
-    if split_size_or_sections is not None:
-        return _torch_split(x, split_size_or_sections, 0 if dim is None else dim)
-    if indices_or_sections is None:
-        raise TypeError("split: missing indices_or_sections")
-    if dim is not None:
-        if axis is not None:
-            raise ValueError(f"split: pass axis or dim, not both (axis={axis}, dim={dim})")
-        return _torch_split(x, indices_or_sections, dim)
-    return _numpy_split(x, indices_or_sections, 0 if axis is None else axis, "split", True)
+def split(x: Tensor, split_size_or_sections=None, axis=None, *, dim=None, **aliases):
+    """Pieces of ``x`` along ``axis``/``dim`` (default 0): an int is the size of each piece
+    (the last may be smaller), a list holds the piece sizes. PyTorch's and the original
+    Lucid's meaning (``size_or_sections=`` is the original's keyword). Returns a tuple."""
+    if aliases:
+        split_size_or_sections = _split_alias(split_size_or_sections, aliases)
+    if split_size_or_sections is None:
+        raise TypeError("split: missing split_size_or_sections")
+    if dim is not None and axis is not None:
+        raise ValueError(f"split: pass axis or dim, not both (axis={axis}, dim={dim})")
+    axis = dim if axis is None else axis
+    return _torch_split(x, split_size_or_sections, 0 if axis is None else axis)
 
 
-@tensor_method("split")
-def _split_method(x: Tensor, split_size_or_sections, dim=None, *, axis=None):
-    """``x.split(size_or_sizes, dim=0)``: PyTorch's convention (NumPy's with ``axis=``)."""
-    if axis is not None:
-        return split(x, split_size_or_sections, axis=axis)
-    return _torch_split(x, split_size_or_sections, 0 if dim is None else dim)
+def _split_alias(given, aliases):
+    extra = dict(aliases)
+    value = extra.pop("size_or_sections", None)
+    if extra:
+        raise TypeError(f"split: unexpected keyword arguments {sorted(extra)}")
+    if given is not None and value is not None:
+        raise TypeError("split: pass split_size_or_sections or size_or_sections, not both")
+    return given if value is None else value
+
+
+tensor_method("split")(split)
 
 
 def array_split(x: Tensor, indices_or_sections, axis: int = 0):
@@ -281,12 +283,12 @@ def array_split(x: Tensor, indices_or_sections, axis: int = 0):
 
 def hsplit(x: Tensor, indices_or_sections):
     """``split`` along axis 1 (axis 0 for 1-d tensors)."""
-    return split(x, indices_or_sections, axis=1 if x.ndim > 1 else 0)
+    return _numpy_split(x, indices_or_sections, 1 if x.ndim > 1 else 0, "hsplit", True)
 
 
 def vsplit(x: Tensor, indices_or_sections):
     """``split`` along axis 0 of a tensor with at least 2 dims."""
-    return split(x, indices_or_sections, axis=0)
+    return _numpy_split(x, indices_or_sections, 0, "vsplit", True)
 
 
 @tensor_method("tensor_split")

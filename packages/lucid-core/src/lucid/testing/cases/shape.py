@@ -47,9 +47,11 @@ case("concatenate", _arrays((2, 3)), lambda a: a.copy(), call=lambda a: lucid.ca
 
 # -- split and the functions built on it -------------------------------------------------
 case("split", randn(2, 6), lambda x: [x[:, :1], x[:, 1:4], x[:, 4:]],
-     call=lambda x: lucid.split(x, [1, 4], axis=1), name="numpy-cuts")
+     call=lambda x: lucid.hsplit(x, [1, 4]), name="numpy-cuts")
 case("split", randn(6, 2), lambda x: [x[0:2], x[2:4], x[4:6]],
-     call=lambda x: lucid.split(x, 3), name="numpy-sections")
+     call=lambda x: lucid.vsplit(x, 3), name="numpy-sections")
+case("split", randn(5, 2), lambda x: (x[0:2], x[2:4], x[4:5]),
+     call=lambda x: lucid.split(x, 2), name="torch-size-function")
 case("split", randn(5, 2), lambda x: (x[0:2], x[2:4], x[4:5]),
      call=lambda x: x.split(2), name="torch-size")
 case("split", randn(2, 5), lambda x: (x[:, :1], x[:, 1:5]),
