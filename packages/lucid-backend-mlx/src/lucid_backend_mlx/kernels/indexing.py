@@ -95,6 +95,8 @@ def gather(x, index, *, dim):
 
 @kernel("scatter")
 def scatter(x, index, src, *, dim):
+    if index.size == 0:  # nothing to write (MLX refuses 0-sized updates)
+        return mx.array(x)
     with mx.stream(_scatter_device(x.dtype)):
         out = mx.array(x)
         out[_grid(index, dim)] = src
@@ -103,6 +105,8 @@ def scatter(x, index, src, *, dim):
 
 @kernel("scatter_add")
 def scatter_add(x, index, src, *, dim):
+    if index.size == 0:
+        return mx.array(x)
     with mx.stream(_scatter_device(x.dtype)):
         return x.at[_grid(index, dim)].add(src)
 

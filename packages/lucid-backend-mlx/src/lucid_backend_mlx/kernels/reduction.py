@@ -35,15 +35,21 @@ kernel("amax")(_reduce(mx.max))
 kernel("amin")(_reduce(mx.min))
 
 
+def _reduced_shape(x, axis, keepdims):
+    """The shape of ``x`` reduced over the one ``axis``."""
+    shape = list(x.shape)
+    shape[axis] = 1
+    if not keepdims:
+        del shape[axis]
+    return shape
+
+
 def _extreme_dim(arg, pick):
     def run(x, *, axis, keepdims):
         if x.ndim == 0:
             return mx.array(x), mx.zeros((), dtype=mx.int64)
         if x.size == 0:  # MLX's argmax refuses 0-sized arrays; the result is empty too
-            shape = list(x.shape)
-            shape[axis] = 1
-            if not keepdims:
-                del shape[axis]
+            shape = _reduced_shape(x, axis, keepdims)
             return mx.zeros(shape, dtype=x.dtype), mx.zeros(shape, dtype=mx.int64)
         idx = arg(x, axis=axis, keepdims=True)
         values = pick(x, axis=axis, keepdims=True)
@@ -62,6 +68,8 @@ kernel("min_dim")(_extreme_dim(mx.argmin, mx.min))
 def argmax(x, *, axis, keepdims):
     if x.ndim == 0:
         return mx.zeros((), dtype=mx.int64)
+    if x.size == 0:  # core refuses an empty reduced axis; this result is empty
+        return mx.zeros(_reduced_shape(x, axis, keepdims), dtype=mx.int64)
     return as_index(mx.argmax(x, axis=axis, keepdims=keepdims))
 
 
@@ -69,6 +77,8 @@ def argmax(x, *, axis, keepdims):
 def argmin(x, *, axis, keepdims):
     if x.ndim == 0:
         return mx.zeros((), dtype=mx.int64)
+    if x.size == 0:  # core refuses an empty reduced axis; this result is empty
+        return mx.zeros(_reduced_shape(x, axis, keepdims), dtype=mx.int64)
     return as_index(mx.argmin(x, axis=axis, keepdims=keepdims))
 
 

@@ -107,9 +107,9 @@ class Argmin(_ArgExtreme):
 
 def _reduce(op: str, x: Tensor, axis, keepdims):
     axes, keep = reduce_args(x, axis, None, keepdims, False, op)
-    if x.size == 0:
-        raise ValueError(f"{op}: cannot reduce an empty tensor of shape {x.shape} "
-                         "(no identity)")
+    if x.size == 0 and (axes is None or any(x.shape[a] == 0 for a in axes)):
+        raise ValueError(f"{op}: cannot reduce over an empty dimension of shape {x.shape} "
+                         f"(axis {axis}; no identity)")
     return apply(op, x, axis=axes, keepdims=keep)
 
 
@@ -196,9 +196,9 @@ def _arg(op: str):
         axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, op)
         if axes is not None and len(axes) != 1:
             raise ValueError(f"{op}: axis must be an int or None, got {axis}")
-        if x.size == 0:
-            raise ValueError(f"{op}: cannot take the {op} of an empty tensor of shape "
-                             f"{x.shape}")
+        if x.size == 0 and (axes is None or x.shape[axes[0]] == 0):
+            raise ValueError(f"{op}: cannot take the {op} over an empty dimension of shape "
+                             f"{x.shape} (axis {axis})")
         out = apply(op, x, axis=None if axes is None else axes[0], keepdims=keep)
         return out if out.dtype == Int64 else out.astype(Int64)
 
