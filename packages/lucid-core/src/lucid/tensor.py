@@ -14,7 +14,7 @@ import numpy as np
 
 from lucid import backends
 from lucid.autograd.engine import run_backward
-from lucid.device import Device, to_device
+from lucid.device import Device, creation_device, to_device
 from lucid.dtypes import DType, default_float, default_int, to_dtype
 from lucid.errors import DTypeError
 
@@ -69,7 +69,7 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype=None, device="cpu"):
         dtype = to_dtype(dtype)
-        device = to_device(device)
+        device = creation_device(device)  # a ``with lucid.device(...)`` block wins
         backend = backends.for_device(device)
         if isinstance(data, Tensor):
             data = data.detach().to(device)._data
@@ -326,6 +326,20 @@ class Tensor:
             hooks.append(hook)
         return _HookHandle(hooks, hook)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """Call ``hook(tensor)`` on this leaf after ``backward()`` has accumulated its
+        ``.grad`` (PyTorch's name; data-parallel training reduces gradients there).
+        Returns a handle with ``remove()``."""
+        if self._node is not None:
+            raise RuntimeError("register_post_accumulate_grad_hook: only leaf tensors "
+                               "accumulate a .grad; this one was computed by an op")
+        if not self.requires_grad:
+            raise RuntimeError("register_post_accumulate_grad_hook: tensor does not "
+                               "require grad")
+        hooks = self.__dict__.setdefault("_post_accumulate_hooks", [])
+        hooks.append(hook)
+        return _HookHandle(hooks, hook)
+
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward."""
         if self._node is not None:
@@ -378,7 +392,10 @@ class Tensor:
         self.grad = None
 
     def __repr__(self) -> str:
-        body = np.array2string(self.numpy(), separator=", ", prefix="tensor(")
+        if self._device.type == "meta":  # no values to print (PyTorch's spelling)
+            body = f"..., size={self.shape}"
+        else:
+            body = np.array2string(self.numpy(), separator=", ", prefix="tensor(")
         extra = [] if self.dtype in (default_float, default_int) else [f"dtype={self.dtype}"]
         if self._device.type != "cpu":
             extra.append(f"device='{self._device}'")

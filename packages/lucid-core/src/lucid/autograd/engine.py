@@ -105,6 +105,12 @@ class _Pass:
     def deliver_leaves(self) -> None:
         for leaf, g, _ in self.leaves.values():
             self.deliver_leaf(leaf, g)
+        if self.capture is None:
+            for leaf, _, _ in self.leaves.values():
+                post_hooks = leaf.__dict__.get("_post_accumulate_hooks")
+                if post_hooks:
+                    for hook in list(post_hooks):
+                        hook(leaf)
 
     def deliver_leaf(self, leaf, g) -> None:
         from lucid.tensor import Tensor

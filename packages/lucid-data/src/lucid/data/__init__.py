@@ -17,6 +17,7 @@ from lucid.data.dataset import (
     random_split,
     supports_batches,
 )
+from lucid.data.distributed_sampler import DistributedSampler
 from lucid.data.sampler import (
     BatchSampler,
     RandomSampler,
@@ -26,7 +27,8 @@ from lucid.data.sampler import (
     WeightedRandomSampler,
 )
 
-__all__ = ["DataLoader", "Dataset", "IterableDataset", "TensorDataset", "Subset",
+__all__ = ["DataLoader", "DistributedSampler",
+           "Dataset", "IterableDataset", "TensorDataset", "Subset",
            "ConcatDataset", "random_split", "supports_batches", "Sampler",
            "SequentialSampler", "RandomSampler", "SubsetRandomSampler",
            "WeightedRandomSampler", "BatchSampler", "default_collate", "collate_numpy",

@@ -1,0 +1,31 @@
+"""Waiting for a non-blocking operation with a deadline (shared by the engines)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from lucid.distributed.engine import DistributedTimeoutError
+
+__all__ = ["wait_until"]
+
+
+def wait_until(done: Callable[[], bool], timeout: float, what: str) -> None:
+    """Poll ``done()`` until it is true; after ``timeout`` seconds raise
+    :class:`DistributedTimeoutError` naming ``what``. Polls back to back for the first
+    ~50 us (small messages finish there), then sleeps up to 1 ms between polls."""
+    if done():
+        return
+    start = time.monotonic()
+    deadline = start + timeout
+    pause = 0.0
+    while not done():
+        now = time.monotonic()
+        if now > deadline:
+            raise DistributedTimeoutError(
+                f"{what}: no answer from the other ranks after {timeout:g} s (a rank died, "
+                "hangs, or never called it); set the timeout with "
+                "init_process_group(timeout=...)")
+        if now - start > 5e-5:
+            pause = min(1e-3, pause * 2 or 1e-5)
+            time.sleep(pause)
