@@ -54,6 +54,8 @@ def getitem(x, *, index):
 @kernel("getitem_grad")
 def getitem_grad(g, *, index, shape):
     """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices accumulate)."""
+    if g.size == 0:  # MLX refuses 0-sized updates; nothing is added
+        return mx.zeros(shape, dtype=g.dtype)
     with mx.stream(_scatter_device(g.dtype)):
         if _needs_flat(index):
             flat = mx.zeros((math.prod(shape),), dtype=g.dtype)

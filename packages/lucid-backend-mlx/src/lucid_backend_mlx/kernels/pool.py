@@ -92,6 +92,8 @@ def max_pool(x, *, kernel_size, stride, padding, dilation, ceil_mode):
 def pool_scatter(g, indices, *, spatial):
     """``x[n, c, indices[n, c, l]] += g[n, c, l]`` into zeros (repeats accumulate)."""
     n, c = g.shape[:2]
+    if g.size == 0:  # MLX refuses 0-sized updates; nothing is added
+        return mx.zeros((n, c) + tuple(spatial), dtype=g.dtype)
     plane = math.prod(spatial)
     base = (mx.arange(n * c, dtype=mx.int64) * plane).reshape((n, c) + (1,) * (g.ndim - 2))
     flat = mx.zeros((n * c * plane,), dtype=g.dtype)

@@ -146,7 +146,7 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     if c % num_groups:
         raise ValueError(f"group_norm: {c} channels are not divisible by num_groups="
                          f"{num_groups}")
-    grouped = input.reshape(n, num_groups, -1)
+    grouped = input.reshape(n, num_groups, input.numel() // max(n * num_groups, 1))
     return _channel_affine(_standardize(grouped, (2,), eps).reshape(input.shape), weight,
                            bias)
 
