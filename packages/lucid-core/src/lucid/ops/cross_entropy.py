@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from lucid.dtypes import Int64
 from lucid.errors import DTypeError, ShapeError
+from lucid.ops._aliases import original_keywords
 from lucid.ops._args import legacy_reduction
 from lucid.ops.registry import Op, apply, register
 from lucid.ops.softmax import log_softmax
@@ -143,15 +144,26 @@ def _reduce(loss: Tensor, weights: Tensor, reduction: str, unbatched: bool) -> T
 
 
 def cross_entropy(input, target, weight=None, size_average=None,  # noqa: A002
-                  ignore_index=-100, reduce=None, reduction="mean", label_smoothing=0.0):
+                  ignore_index=-100, reduce=None, reduction="mean", label_smoothing=0.0,
+                  **aliases):
     """Cross-entropy of logits ``input (N, C, *d)`` (or ``(C,)``) against class indices
     ``(N, *d)`` or class probabilities (same shape as ``input``): ``log_softmax`` and the
     negative log-likelihood fused into one stable op. See the module docstring.
 
     >>> lucid.cross_entropy(lucid.zeros(2, 4), lucid.tensor([0, 3])).item()  # log(4)
     1.3862943649291992
+
+    The original Lucid's ``eps=`` (``cross_entropy(x, t, eps=1e-7)``) computes its formula,
+    ``log p_c = z_c - log(sum_j exp(z_j) + eps)`` with ``z = x - max(x)``, and its
+    ``reduction=None`` means ``"none"``.
     """
+    if reduction is None:
+        reduction = "none"
     reduction = _reduction(size_average, reduce, reduction)
+    if aliases:
+        eps = original_keywords("cross_entropy", aliases, {"eps": "eps"})["eps"]
+        return _cross_entropy_eps(input, target, weight, ignore_index, reduction,
+                                  label_smoothing, float(eps))
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], got "
                          f"{label_smoothing}")
@@ -165,6 +177,34 @@ def cross_entropy(input, target, weight=None, size_average=None,  # noqa: A002
     loss, weights = apply("cross_entropy", x, target, weight, ignore_index=int(ignore_index),
                           label_smoothing=float(label_smoothing))
     return _reduce(loss, weights, reduction, unbatched)
+
+
+def _cross_entropy_eps(x, target, weight, ignore_index, reduction, label_smoothing, eps):
+    """The original Lucid's cross-entropy: ``eps`` inside the log of the softmax's sum."""
+    from lucid.ops.elementwise import exp, log
+    from lucid.ops.reduction_minmax import amax
+
+    if label_smoothing:
+        raise ValueError(f"cross_entropy: the original's eps={eps} does not combine with "
+                         f"label_smoothing={label_smoothing}")
+    axis = 0 if x.ndim == 1 else 1
+    z = x - amax(x, axis=axis, keepdims=True)
+    log_probs = z - log(exp(z).sum(axis=axis, keepdims=True) + eps)
+    if not target.dtype.is_floating_point:
+        return nll_loss(log_probs, target, weight, ignore_index=ignore_index,
+                        reduction=reduction)
+    if target.shape != x.shape:
+        raise ShapeError(f"cross_entropy: probability targets {target.shape} must have "
+                         f"the input's shape {x.shape}")
+    q = target
+    if weight is not None:
+        shape = [1] * x.ndim
+        shape[axis] = x.shape[axis]
+        q = q * weight.astype(x.dtype).reshape(tuple(shape))
+    loss = -(log_probs * q).sum(axis=axis)
+    if reduction == "none":
+        return loss
+    return loss.sum() if reduction == "sum" else loss.sum() / (x.size // x.shape[axis])
 
 
 def _cross_entropy_probs(x, target, weight, reduction, eps):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from lucid.dtypes import Bool, default_float, result_type
 from lucid.errors import ShapeError
+from lucid.ops._aliases import original_keywords
 from lucid.ops.arithmetic import Binary, as_tensor_pair, broadcast_shapes
 from lucid.ops.creation import full
 from lucid.ops.elementwise import Unary, as_tensor, where
@@ -177,17 +178,24 @@ def _bound_value(b):
 
 
 @tensor_method("clip", "clamp")
-def clip(x, min=None, max=None, *, a_min=None, a_max=None) -> Tensor:  # noqa: A002
+def clip(x, min=None, max=None, *, a_min=None, a_max=None,  # noqa: A002
+         **aliases) -> Tensor:
     """Limit ``x`` to ``[min, max]`` (either may be ``None``; scalars or tensors).
 
     ``clip(x, lo, hi) = minimum(maximum(x, lo), hi)`` (so ``max`` wins when ``min > max``);
     the gradient to ``x`` passes where ``lo <= x <= hi``, a tensor bound gets the
-    gradient where it is the result. NumPy's ``a_min``/``a_max`` are accepted too.
+    gradient where it is the result. NumPy's ``a_min``/``a_max`` and the original Lucid's
+    ``min_value``/``max_value`` are accepted too.
 
     >>> lucid.clamp(lucid.tensor([-2.0, 0.5, 3.0]), min=-1.0, max=1.0).tolist()
     [-1.0, 0.5, 1.0]
     """
     x = as_tensor(x)
+    if aliases:
+        kw = original_keywords("clip", aliases, {"min_value": "a_min", "max_value": "a_max"},
+                               a_min=a_min if min is None else min,
+                               a_max=a_max if max is None else max)
+        a_min, a_max = kw["a_min"], kw["a_max"]
     low = _bound_value(min if a_min is None else a_min)
     high = _bound_value(max if a_max is None else a_max)
     if low is None and high is None:

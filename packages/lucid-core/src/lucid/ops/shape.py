@@ -16,6 +16,7 @@ Two conventions for ``squeeze``: the NumPy spelling (``lucid.squeeze(x, 1)``,
 from __future__ import annotations
 
 from lucid.errors import ShapeError
+from lucid.ops._aliases import original_keywords
 from lucid.ops._args import normalize_axes, normalize_axis, shape_arg
 from lucid.ops._views import mark_view
 from lucid.ops.registry import Op, apply, register
@@ -128,9 +129,36 @@ def transpose(x: Tensor, axes=None, dim1=None, *, dim0=None) -> Tensor:
     return permute(x, tuple(axes))
 
 
-@tensor_method("transpose", "swapaxes")
-def swapaxes(x: Tensor, dim0: int, dim1: int) -> Tensor:
-    """Swap two axes (PyTorch's ``x.transpose(0, 1)``)."""
+@tensor_method("transpose")
+def _transpose_method(x: Tensor, *dims, **aliases) -> Tensor:
+    """``x.transpose(0, 1)`` swaps two dims (PyTorch); ``x.transpose()`` reverses the axes
+    and ``x.transpose((2, 0, 1))`` / ``x.transpose(axes=...)`` permutes them (NumPy and the
+    original Lucid); three or more ints permute too (NumPy's ``x.transpose(2, 0, 1)``)."""
+    if aliases:
+        kw = original_keywords("transpose", aliases,
+                               {"axes": "axes", "dim0": "dim0", "dim1": "dim1"})
+        if "axes" in kw:
+            if dims:
+                raise TypeError("transpose(): axes given positionally and as axes=")
+            return transpose(x, kw["axes"])
+        dims = dims + tuple(kw[k] for k in ("dim0", "dim1") if k in kw)
+    if len(dims) == 2:
+        return swapaxes(x, dims[0], dims[1])
+    if len(dims) == 1:
+        return transpose(x, dims[0])
+    return transpose(x, dims or None)
+
+
+@tensor_method("swapaxes")
+def swapaxes(x: Tensor, dim0: int = None, dim1: int = None, **aliases) -> Tensor:
+    """Swap two axes (PyTorch's ``x.transpose(0, 1)``; ``axis1=``/``axis2=`` as NumPy and
+    the original Lucid spell them)."""
+    if aliases:
+        kw = original_keywords("swapaxes", aliases, {"axis1": "dim0", "axis2": "dim1",
+                                                     "axis0": "dim0"}, dim0=dim0, dim1=dim1)
+        dim0, dim1 = kw["dim0"], kw["dim1"]
+    if dim0 is None or dim1 is None:
+        raise TypeError(f"swapaxes(): two axes are needed, got {dim0!r} and {dim1!r}")
     axes = list(range(x.ndim))
     d0, d1 = dim0 % max(x.ndim, 1), dim1 % max(x.ndim, 1)
     axes[d0], axes[d1] = axes[d1], axes[d0]
@@ -211,8 +239,13 @@ def _squeeze_method(x: Tensor, dim=None, *, axis=None) -> Tensor:
 
 
 @tensor_method("unsqueeze")
-def unsqueeze(x: Tensor, dim: int) -> Tensor:
-    """Insert an axis of size 1 at position ``dim`` of the result (``-1``: last)."""
+def unsqueeze(x: Tensor, dim: int = None, **aliases) -> Tensor:
+    """Insert an axis of size 1 at position ``dim`` of the result (``-1``: last); the
+    original Lucid's ``axis=`` may be a tuple of positions, as ``expand_dims``."""
+    if aliases:
+        dim = original_keywords("unsqueeze", aliases, {"axis": "dim"}, dim=dim)["dim"]
+    if dim is None:
+        raise TypeError("unsqueeze(): missing the position dim")
     return expand_dims(x, dim, op="unsqueeze")
 
 
@@ -232,9 +265,17 @@ def ravel(x: Tensor) -> Tensor:
 
 
 @tensor_method("flatten")
-def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+def flatten(x: Tensor, start_dim: int = 0, end_dim: int = -1, **aliases) -> Tensor:
     """Merge dims ``start_dim..end_dim`` (inclusive) into one: ``(2, 3, 4) -> (2, 12)`` for
-    ``flatten(x, 1)``. A 0-d tensor becomes shape ``(1,)``."""
+    ``flatten(x, 1)``. A 0-d tensor becomes shape ``(1,)``. The original Lucid's
+    ``start_axis=``/``end_axis=`` mean the same."""
+    if aliases:
+        kw = original_keywords("flatten", aliases,
+                               {"start_axis": "start_dim", "end_axis": "end_dim"},
+                               start_dim=start_dim or None,
+                               end_dim=None if end_dim == -1 else end_dim)
+        start_dim = 0 if kw["start_dim"] is None else kw["start_dim"]
+        end_dim = -1 if kw["end_dim"] is None else kw["end_dim"]
     if x.ndim == 0:
         return reshape(x, (1,))
     start = normalize_axis(start_dim, x.ndim, "flatten")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from lucid.dtypes import result_type
 from lucid.errors import ShapeError
+from lucid.ops._aliases import original_keywords
 from lucid.ops._args import normalize_axis, pick_axis
 from lucid.ops._views import mark_view
 from lucid.ops.registry import Op, apply, register
@@ -298,9 +299,11 @@ def tensor_split(x: Tensor, indices_or_sections, dim: int = 0):
 
 
 @tensor_method("chunk")
-def chunk(x: Tensor, chunks: int, dim: int = 0):
+def chunk(x: Tensor, chunks: int, dim: int = 0, **aliases):
     """PyTorch's ``chunk``: pieces of size ``ceil(n / chunks)`` along ``dim`` (the last may
-    be smaller, and there may be fewer than ``chunks`` pieces)."""
+    be smaller, and there may be fewer than ``chunks`` pieces); ``axis=`` as the original."""
+    if aliases:
+        dim = original_keywords("chunk", aliases, {"axis": "dim"}, dim=dim or None)["dim"] or 0
     if chunks <= 0:
         raise ValueError(f"chunk: number of chunks must be positive, got {chunks}")
     d = normalize_axis(dim, x.ndim, "chunk")
@@ -310,8 +313,11 @@ def chunk(x: Tensor, chunks: int, dim: int = 0):
 
 
 @tensor_method("unbind")
-def unbind(x: Tensor, dim: int = 0):
-    """The slices of ``x`` along ``dim``, that dim removed: ``(2, 3) -> two (3,)``."""
+def unbind(x: Tensor, dim: int = 0, **aliases):
+    """The slices of ``x`` along ``dim``, that dim removed: ``(2, 3) -> two (3,)``
+    (``axis=`` as the original Lucid)."""
+    if aliases:
+        dim = original_keywords("unbind", aliases, {"axis": "dim"}, dim=dim or None)["dim"] or 0
     d = normalize_axis(dim, x.ndim, "unbind")
     n = x.shape[d]
     if n == 0:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import warnings
 
 from lucid.dtypes import default_float, to_dtype
+from lucid.ops._aliases import original_keywords
 from lucid.ops._args import normalize_axis
 from lucid.ops.registry import Op, apply, register
 from lucid.tensor import Tensor, tensor_method
@@ -58,12 +59,16 @@ def _softmax_args(x: Tensor, dim, dtype, op: str):
 
 
 @tensor_method("softmax")
-def softmax(input: Tensor, dim=None, _stacklevel=3, dtype=None) -> Tensor:  # noqa: A002
-    """Softmax along ``dim``: ``exp(x_i) / sum_j exp(x_j)``, computed stably.
+def softmax(input: Tensor, dim=None, _stacklevel=3, dtype=None,  # noqa: A002
+            **aliases) -> Tensor:
+    """Softmax along ``dim`` (the original Lucid's ``axis=``): ``exp(x_i) / sum_j exp(x_j)``,
+    computed stably.
 
     >>> lucid.softmax(lucid.tensor([0.0, 0.0]), dim=0).tolist()
     [0.5, 0.5]
     """
+    if aliases:
+        dim = original_keywords("softmax", aliases, {"axis": "dim"}, dim=dim)["dim"]
     x, axis = _softmax_args(input, dim, dtype, "softmax")
     if x.ndim == 0:
         return apply("softmax", x.reshape(1), axis=0).reshape(())
@@ -71,8 +76,12 @@ def softmax(input: Tensor, dim=None, _stacklevel=3, dtype=None) -> Tensor:  # no
 
 
 @tensor_method("log_softmax")
-def log_softmax(input: Tensor, dim=None, _stacklevel=3, dtype=None) -> Tensor:  # noqa: A002
-    """``log(softmax(x))`` along ``dim``, computed stably (``x - logsumexp(x)``)."""
+def log_softmax(input: Tensor, dim=None, _stacklevel=3, dtype=None,  # noqa: A002
+                **aliases) -> Tensor:
+    """``log(softmax(x))`` along ``dim`` (or ``axis=``), computed stably
+    (``x - logsumexp(x)``)."""
+    if aliases:
+        dim = original_keywords("log_softmax", aliases, {"axis": "dim"}, dim=dim)["dim"]
     x, axis = _softmax_args(input, dim, dtype, "log_softmax")
     if x.ndim == 0:
         return apply("log_softmax", x.reshape(1), axis=0).reshape(())

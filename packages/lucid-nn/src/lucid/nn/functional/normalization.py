@@ -13,6 +13,7 @@ import math
 import lucid
 from lucid.autograd.grad_mode import no_grad
 from lucid.errors import ShapeError
+from lucid.ops._aliases import original_keywords
 from lucid.ops.layer_norm import layer_norm as _layer_norm
 from lucid.tensor import Tensor
 
@@ -169,7 +170,13 @@ def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: flo
     return input / div
 
 
-def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12) -> Tensor:
-    """``x / max(||x||_p, eps)`` along ``dim``."""
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12,
+              **aliases) -> Tensor:
+    """``x / max(||x||_p, eps)`` along ``dim`` (the original Lucid's ``ord=``/``axis=``)."""
+    if aliases:
+        kw = original_keywords("normalize", aliases, {"ord": "p", "axis": "dim"},
+                               p=None if p == 2.0 else p, dim=None if dim == 1 else dim)
+        p = 2.0 if kw["p"] is None else kw["p"]
+        dim = 1 if kw["dim"] is None else kw["dim"]
     norm = lucid.sum(lucid.abs(input) ** p, axis=dim, keepdims=True) ** (1.0 / p)
     return input / lucid.clip(norm, eps, None)

@@ -35,11 +35,12 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     return lucid.embedding(input, weight, padding_idx=padding_idx)
 
 
-def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
-    """``out[..., c] = 1`` where ``c == tensor[...]`` (int64)."""
+def one_hot(tensor: Tensor, num_classes: int = -1, *, dtype=None) -> Tensor:
+    """``out[..., c] = 1`` where ``c == tensor[...]``: int64 as PyTorch's, or ``dtype`` (the
+    original Lucid's keyword; its default was int8, pass ``dtype=lucid.int8`` for that)."""
     if tensor.dtype.is_floating_point:
         raise TypeError(f"one_hot: expected an integer tensor, got {tensor.dtype}")
     if num_classes < 0:
         num_classes = int(lucid.max(tensor).item()) + 1
     classes = lucid.arange(num_classes, device=tensor.device)
-    return (lucid.unsqueeze(tensor, -1) == classes).astype(lucid.int64)
+    return (lucid.unsqueeze(tensor, -1) == classes).astype(dtype or lucid.int64)
