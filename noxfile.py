@@ -13,8 +13,8 @@ import nox
 
 ROOT = Path(__file__).parent
 # Dependency order: core first, then what depends on it.
-PACKAGES = ["lucid-core", "lucid-backend-numpy", "lucid-backend-mlx", "lucid-nn",
-            "lucid-optim", "lucid-data", "lucid-models"]
+PACKAGES = ["lucid-core", "lucid-backend-numpy", "lucid-backend-meta", "lucid-backend-mlx",
+            "lucid-nn", "lucid-optim", "lucid-data", "lucid-models"]
 TORCH = "torch==2.13.0"  # the CPU build, for parity tests and benchmarks
 # Independent references for parity tests (torchvision/timm without their heavy deps).
 REFERENCES_NO_DEPS = ["torchvision==0.28.0", "timm==1.0.31"]

@@ -16,7 +16,7 @@ from lucid.device import DEVICE_TYPES, Device, to_device
 from lucid.errors import BackendError
 
 ENTRY_POINT_GROUP = "lucid.backends"
-_PREFERRED = {"cpu": "numpy", "gpu": "mlx"}
+_PREFERRED = {"cpu": "numpy", "gpu": "mlx", "meta": "meta"}
 
 _lock = threading.RLock()
 _manager: pluggy.PluginManager | None = None
@@ -107,7 +107,8 @@ def get(name: str) -> Backend:
         detail = _load_errors.get(name, f"no plugin in entry-point group {ENTRY_POINT_GROUP!r} "
                                   f"provides it (loaded: {sorted(_backends)})")
         hint = {"numpy": "pip install lucid-backend-numpy",
-                "mlx": "pip install 'lucid-backend-mlx[cpu]' (or [cuda]; plain on macOS)"}
+                "mlx": "pip install 'lucid-backend-mlx[cpu]' (or [cuda]; plain on macOS)",
+                "meta": "pip install lucid-backend-meta"}
         raise BackendError(f"backend {name!r} is not available: {detail}. "
                            f"{hint.get(name, '')}".strip()) from None
 

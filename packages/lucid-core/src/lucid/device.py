@@ -1,10 +1,26 @@
-"""Devices: ``cpu`` and ``gpu``, optionally indexed (``gpu:0``)."""
+"""Devices: ``cpu`` and ``gpu``, optionally indexed (``gpu:0``), and ``meta`` (shapes and
+dtypes only, no data: served by the ``lucid-backend-meta`` plugin).
+
+``with lucid.device("meta"):`` makes every tensor created inside the block (creation
+functions, ``lucid.tensor``, module parameters) land on that device, as PyTorch's
+``with torch.device("meta")``: ``with lucid.device("meta"): model = resnet_50()`` builds a
+model without allocating or initialising any data.
+"""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
-DEVICE_TYPES = ("cpu", "gpu")
+DEVICE_TYPES = ("cpu", "gpu", "meta")
+_creation = threading.local()  # .stack: devices entered with ``with device:``, innermost last
+
+
+def creation_device(requested):
+    """The device a new tensor is made on: the innermost ``with device:`` block's, else
+    ``requested`` (a Device or spec)."""
+    stack = getattr(_creation, "stack", None)
+    return stack[-1] if stack else to_device(requested)
 
 
 @dataclass(frozen=True)
@@ -30,6 +46,16 @@ class Device:
     def __hash__(self) -> int:
         return hash((self.type, self.index or 0))
 
+    def __enter__(self) -> Device:
+        stack = getattr(_creation, "stack", None)
+        if stack is None:
+            stack = _creation.stack = []
+        stack.append(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _creation.stack.pop()
+
 
 _CACHE: dict = {}
 
@@ -48,7 +74,8 @@ def to_device(spec) -> Device:
     kind, _, index = text.partition(":")
     kind = {"cuda": "gpu", "mps": "gpu", "metal": "gpu"}.get(kind, kind)
     if kind not in DEVICE_TYPES or (index and not index.isdigit()):
-        raise ValueError(f"device: unknown device {spec!r}; expected 'cpu', 'gpu' or 'gpu:N'")
+        raise ValueError(f"device: unknown device {spec!r}; expected 'cpu', 'gpu', 'gpu:N' or "
+                         "'meta'")
     device = Device(kind, int(index) if index else None)
     if isinstance(spec, str):
         _CACHE[spec] = device

@@ -18,7 +18,7 @@ from lucid import backends
 from lucid.autograd.grad_mode import _state as _grad_mode
 from lucid.autograd.node import Node
 from lucid.backends import _binding
-from lucid.device import to_device
+from lucid.device import creation_device
 from lucid.errors import BackendError, DeviceMismatchError, LucidError, ShapeError
 from lucid.tensor import Tensor
 
@@ -121,7 +121,7 @@ def apply(name: str, *inputs, device=None, **params):
             if t._backend is not backend or (t._device is not device and t._device != device):
                 raise _device_error(name, inputs, device, backend)
     else:
-        device = to_device(device)
+        device = creation_device(device)  # a ``with lucid.device(...)`` block wins
         backend = backends.serving(device)
     if type(op).check is not _NO_CHECK:
         op.check(*inputs, **params)
