@@ -101,3 +101,6 @@ for _name in ("linalg", "serialization"):
 
 if "serialization" in globals():
     save, load = serialization.save, serialization.load  # noqa: F821
+
+from lucid import einops  # noqa: E402  (einops' rearrange/reduce/repeat/pack/einsum)
+from lucid.flops import count_flops  # noqa: E402  (multiply-add counting, Tensor.flops)

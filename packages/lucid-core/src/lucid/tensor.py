@@ -290,10 +290,19 @@ class Tensor:
         return self
 
     def backward(self, gradient=None, retain_graph: bool = False,
-                 create_graph: bool = False) -> None:
-        """Accumulate ``d(self)/d(leaf)`` (times ``gradient``) into every leaf's ``.grad``."""
+                 create_graph: bool = False, **aliases) -> None:
+        """Accumulate ``d(self)/d(leaf)`` (times ``gradient``) into every leaf's ``.grad``.
+
+        The original Lucid's ``keep_grad=True`` (or ``retain_grad=True``) also keeps
+        ``.grad`` on every intermediate tensor of the graph
+        (:mod:`lucid.autograd.keep_grad`)."""
         if not self.requires_grad:
             raise RuntimeError("backward: tensor does not require grad and has no graph")
+        if aliases:
+            from lucid.autograd.keep_grad import keep_grad_argument, retain_all_grads
+
+            if keep_grad_argument(aliases):
+                retain_all_grads(self)
         if gradient is None:
             if self.size != 1:
                 raise RuntimeError(f"backward: grad can be implicitly created only for "

@@ -1,0 +1,106 @@
+"""count_flops / Tensor.flops: per-op multiply-adds against hand-computed formulas, the graph
+sum (shared history counted once), nesting, per-module attribution, and that leaving the
+block restores the untouched dispatch path."""
+
+import numpy as np
+import pytest
+
+import lucid
+from lucid import backends
+from lucid.flops import count_flops
+from lucid.tensor import Tensor
+
+
+def test_matmul_conv_einsum_pool_counts_match_formulas():
+    a, b = lucid.randn(5, 7), lucid.randn(7, 3)
+    x, w = lucid.randn(2, 4, 9, 9), lucid.randn(6, 2, 3, 3)  # groups=2: C_in/groups = 2
+    with count_flops() as c:
+        y = a @ b
+        z = lucid.conv2d(x, w, stride=2, padding=1, groups=2)
+        e = lucid.einsum("bij,bjk->bik", lucid.randn(2, 3, 4), lucid.randn(2, 4, 5))
+        p = lucid.max_pool2d(x, 3, stride=2)
+    assert c.by_op["matmul"] == 5 * 3 * 7
+    assert z.shape == (2, 6, 5, 5)
+    assert c.by_op["conv"] == 2 * 6 * 5 * 5 * (2 * 3 * 3)
+    assert c.by_op["einsum"] == 2 * 3 * 4 * 5
+    assert c.by_op["max_pool"] == int(np.prod(p.shape)) * 9
+    assert y.flops == 5 * 3 * 7 and e.flops == 2 * 3 * 4 * 5
+
+
+def test_elementwise_and_free_ops():
+    x = lucid.randn(3, 4)
+    with count_flops() as c:
+        y = (x + 1.0).exp()  # two elementwise ops of 12 elements
+        z = y.reshape(4, 3).permute(1, 0)  # data movement only
+        s = z.sum()  # reads 12 elements
+    assert c.by_op["add"] == 12 and c.by_op["exp"] == 12
+    assert c.by_op.get("reshape", 0) == 0 and c.by_op.get("permute", 0) == 0
+    assert c.by_op["sum"] == 12
+    assert s.flops == 36 and z.flops == 24
+
+
+def test_tensor_flops_counts_shared_history_once():
+    a, b = lucid.randn(4, 4), lucid.randn(4, 4)
+    with count_flops() as c:
+        h = a @ b  # 64
+        out = h @ h + h  # 64 + 16; h is used three times but computed once
+    assert out.flops == 64 + 64 + 16 == c.total
+    assert h.flops == 64
+    assert (a + b).flops == 0  # made outside any block
+
+
+def test_nested_blocks_count_their_own_ops():
+    x = lucid.randn(2, 2)
+    with count_flops() as outer:
+        x * x
+        with count_flops() as inner:
+            x + x
+    assert inner.total == 4 and outer.total == 8
+
+
+def _tables():
+    return {id(b): (b, b.kernels) for b in (*backends.available().values(),
+                                            *backends._binding.values())}
+
+
+def test_dispatch_is_restored_after_the_block():
+    tables = _tables()
+    wrap = Tensor.__dict__["_wrap"]
+    with count_flops():
+        assert all(b.kernels is not k for b, k in tables.values())
+        lucid.randn(2) + 1.0
+    assert all(b.kernels is k for b, k in tables.values())
+    assert Tensor.__dict__["_wrap"] is wrap
+    assert (lucid.randn(2) + 1.0).flops == 0
+
+
+def test_exception_inside_block_still_restores():
+    tables = _tables()
+    with pytest.raises(lucid.ShapeError):
+        with count_flops():
+            lucid.randn(2, 3) @ lucid.randn(2, 3)
+    assert all(b.kernels is k for b, k in tables.values())
+
+
+def test_backward_inside_the_block_is_counted():
+    a = lucid.randn(3, 4, requires_grad=True)
+    b = lucid.randn(4, 5)
+    with count_flops() as c:
+        (a @ b).sum().backward()
+    # forward matmul 60, backward: grad of a = g @ b^T, another 60 multiply-adds
+    assert c.by_op["matmul"] == 120
+    assert a.grad is not None
+
+
+def test_per_module_counts():
+    nn = pytest.importorskip("lucid.nn", reason="per-module counts need lucid-nn installed")
+    model = nn.Sequential(nn.Linear(8, 16), nn.ReLU(), nn.Linear(16, 2))
+    with count_flops(model) as c:
+        model(lucid.randn(5, 8))
+    assert c.by_module["0"] == 5 * 8 * 16 + 5 * 16  # matmul + bias add
+    assert c.by_module["1"] == 5 * 16
+    assert c.by_module["2"] == 5 * 16 * 2 + 5 * 2
+    assert c.by_module[""] == c.total == sum(c.by_module[k] for k in "012")
+    assert "matmul" in c.table() and "total" in c.table()
+    with pytest.raises(TypeError, match="named_modules"):
+        count_flops(object()).__enter__()
