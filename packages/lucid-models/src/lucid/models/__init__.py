@@ -1,10 +1,32 @@
 """``lucid.models``: a registry of model factories and the LeNet and ResNet families."""
 
+from lucid.models.efficientnet import *  # noqa: F403
+from lucid.models.efficientnet import __all__ as _efficientnet
 from lucid.models.lenet import LeNet, lenet_1, lenet_4, lenet_5
+from lucid.models.mobilenet_v2 import *  # noqa: F403
+from lucid.models.mobilenet_v2 import __all__ as _mobilenet_v2
+from lucid.models.mobilenet_v3 import *  # noqa: F403
+from lucid.models.mobilenet_v3 import __all__ as _mobilenet_v3
 from lucid.models.registry import create_model, get_model_factory, list_models, register_model
+from lucid.models.resnest import *  # noqa: F403
+from lucid.models.resnest import __all__ as _resnest
+from lucid.models.resnet import *  # noqa: F403
 from lucid.models.resnet import ResNet, resnet_18, resnet_34, resnet_50, resnet_101, resnet_152
+from lucid.models.resnet import __all__ as _resnet
 from lucid.models.resnet_blocks import BasicBlock, Bottleneck
+from lucid.models.resnet_preact import *  # noqa: F403
+from lucid.models.resnet_preact import __all__ as _resnet_preact
+from lucid.models.resnext import *  # noqa: F403
+from lucid.models.resnext import __all__ as _resnext
+from lucid.models.senet import *  # noqa: F403
+from lucid.models.senet import __all__ as _senet
+from lucid.models.sknet import *  # noqa: F403
+from lucid.models.sknet import __all__ as _sknet
 
 __all__ = ["LeNet", "ResNet", "BasicBlock", "Bottleneck", "create_model", "get_model_factory",
            "list_models", "register_model", "lenet_1", "lenet_4", "lenet_5", "resnet_18",
            "resnet_34", "resnet_50", "resnet_101", "resnet_152"]
+__all__ += [n for n in (*_resnet, *_resnet_preact, *_resnext, *_senet, *_sknet, *_resnest)
+            if n not in __all__]
+# mobile/efficient/ConvNeXt zoo
+__all__ += [*_efficientnet, *_mobilenet_v2, *_mobilenet_v3]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import lucid
 from lucid.nn.module import Module
+from lucid.ops._aliases import original_keywords
 from lucid.tensor import Tensor
 
 __all__ = ["Flatten", "Unflatten"]
@@ -13,8 +14,15 @@ class Flatten(Module):
     """Merge dims ``start_dim..end_dim`` (default ``1..-1``) into one:
     ``(N, C, H, W) -> (N, C*H*W)``."""
 
-    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+    def __init__(self, start_dim: int = 1, end_dim: int = -1, **aliases) -> None:
         super().__init__()
+        if aliases:  # the original Lucid's Flatten(start_axis=1, end_axis=-1)
+            kw = original_keywords("Flatten", aliases,
+                                   {"start_axis": "start_dim", "end_axis": "end_dim"},
+                                   start_dim=None if start_dim == 1 else start_dim,
+                                   end_dim=None if end_dim == -1 else end_dim)
+            start_dim = 1 if kw["start_dim"] is None else kw["start_dim"]
+            end_dim = -1 if kw["end_dim"] is None else kw["end_dim"]
         self.start_dim = start_dim
         self.end_dim = end_dim
 

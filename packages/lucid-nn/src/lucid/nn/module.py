@@ -273,6 +273,12 @@ class Module:
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
+    @property
+    def parameter_size(self) -> int:
+        """The number of parameter elements (the original Lucid's name): a parameter
+        shared by two modules counts once, as in ``sum(p.numel() for p in parameters())``."""
+        return sum(p.size for p in self.parameters())
+
     def named_buffers(self, prefix: str = "", recurse: bool = True,
                       remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         return self._named_members(lambda m: m._buffers.items(), prefix, recurse,
