@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from lucid.dtypes import Bool, default_float, result_type
 from lucid.errors import ShapeError
-from lucid.ops._aliases import original_keywords
 from lucid.ops.arithmetic import Binary, as_tensor_pair, broadcast_shapes
 from lucid.ops.creation import full
 from lucid.ops.elementwise import Unary, as_tensor, where
 from lucid.ops.registry import Op, apply, register
+from lucid.spellings import original_keywords
 from lucid.tensor import Tensor, tensor_method
 
 __all__ = [

@@ -16,10 +16,10 @@ Two conventions for ``squeeze``: the NumPy spelling (``lucid.squeeze(x, 1)``,
 from __future__ import annotations
 
 from lucid.errors import ShapeError
-from lucid.ops._aliases import original_keywords
 from lucid.ops._args import normalize_axes, normalize_axis, shape_arg
 from lucid.ops._views import mark_view
 from lucid.ops.registry import Op, apply, register
+from lucid.spellings import original_keywords
 from lucid.tensor import Tensor, tensor_method
 
 __all__ = [

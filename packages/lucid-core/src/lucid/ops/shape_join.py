@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from lucid.dtypes import result_type
 from lucid.errors import ShapeError
-from lucid.ops._aliases import original_keywords
 from lucid.ops._args import normalize_axis, pick_axis
 from lucid.ops._views import mark_view
 from lucid.ops.registry import Op, apply, register
 from lucid.ops.shape import expand_dims, reshape
+from lucid.spellings import original_keywords
 from lucid.tensor import Tensor, tensor_method
 
 __all__ = [

@@ -12,9 +12,9 @@ from __future__ import annotations
 import warnings
 
 from lucid.dtypes import default_float, to_dtype
-from lucid.ops._aliases import original_keywords
 from lucid.ops._args import normalize_axis
 from lucid.ops.registry import Op, apply, register
+from lucid.spellings import original_keywords
 from lucid.tensor import Tensor, tensor_method
 
 __all__ = ["softmax", "log_softmax"]

@@ -2,6 +2,10 @@
 
 from lucid.models.efficientnet import *  # noqa: F403
 from lucid.models.efficientnet import __all__ as _efficientnet
+from lucid.models.inception import *  # noqa: F403
+from lucid.models.inception import __all__ as _inception
+from lucid.models.inception_res import *  # noqa: F403
+from lucid.models.inception_res import __all__ as _inception_res
 from lucid.models.lenet import LeNet, lenet_1, lenet_4, lenet_5
 from lucid.models.mobilenet_v2 import *  # noqa: F403
 from lucid.models.mobilenet_v2 import __all__ as _mobilenet_v2
@@ -22,6 +26,8 @@ from lucid.models.senet import *  # noqa: F403
 from lucid.models.senet import __all__ as _senet
 from lucid.models.sknet import *  # noqa: F403
 from lucid.models.sknet import __all__ as _sknet
+from lucid.models.xception import *  # noqa: F403
+from lucid.models.xception import __all__ as _xception
 
 __all__ = ["LeNet", "ResNet", "BasicBlock", "Bottleneck", "create_model", "get_model_factory",
            "list_models", "register_model", "lenet_1", "lenet_4", "lenet_5", "resnet_18",
@@ -30,3 +36,5 @@ __all__ += [n for n in (*_resnet, *_resnet_preact, *_resnext, *_senet, *_sknet, 
             if n not in __all__]
 # mobile/efficient/ConvNeXt zoo
 __all__ += [*_efficientnet, *_mobilenet_v2, *_mobilenet_v3]
+# inception-style zoo
+__all__ += [*_inception, *_inception_res, *_xception]

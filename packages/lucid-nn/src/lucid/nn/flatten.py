@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import lucid
 from lucid.nn.module import Module
-from lucid.ops._aliases import original_keywords
+from lucid.spellings import original_keywords
 from lucid.tensor import Tensor
 
 __all__ = ["Flatten", "Unflatten"]

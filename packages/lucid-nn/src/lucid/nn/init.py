@@ -10,13 +10,15 @@ from __future__ import annotations
 import math
 
 from lucid.autograd.grad_mode import no_grad
-from lucid.ops.random_ops import normal, uniform
+from lucid.ops.random_ops import normal as _draw_normal
+from lucid.ops.random_ops import uniform as _draw_uniform
 from lucid.tensor import Tensor
 
 __all__ = [
     "calculate_gain", "uniform_", "normal_", "constant_", "zeros_", "ones_", "eye_", "dirac_",
     "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "trunc_normal_",
-    "orthogonal_", "sparse_",
+    "orthogonal_", "sparse_", "uniform", "normal", "constant", "xavier_uniform", "xavier_normal",
+    "kaiming_uniform", "kaiming_normal", "orthogonal", "sparse",
 ]
 
 
@@ -70,12 +72,14 @@ def _calculate_correct_fan(tensor: Tensor, mode: str) -> int:
 
 def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
     """Fill with ``U(a, b)``."""
-    return _fill(tensor, uniform(a, b, tensor.shape, dtype=tensor.dtype, device=tensor.device))
+    return _fill(tensor, _draw_uniform(a, b, tensor.shape, dtype=tensor.dtype,
+                                       device=tensor.device))
 
 
 def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     """Fill with ``N(mean, std^2)``."""
-    return _fill(tensor, normal(mean, std, tensor.shape, dtype=tensor.dtype, device=tensor.device))
+    return _fill(tensor, _draw_normal(mean, std, tensor.shape, dtype=tensor.dtype,
+                                      device=tensor.device))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -171,12 +175,12 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
     if not a < b:
         raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
     with no_grad():
-        x = normal(mean, std, tensor.shape, dtype=tensor.dtype, device=tensor.device)
+        x = _draw_normal(mean, std, tensor.shape, dtype=tensor.dtype, device=tensor.device)
         for _ in range(1000):
             outside = (x < a) | (x > b)
             if not bool(outside.sum() > 0):
                 break
-            x = lucid.where(outside, normal(mean, std, tensor.shape, dtype=tensor.dtype,
+            x = lucid.where(outside, _draw_normal(mean, std, tensor.shape, dtype=tensor.dtype,
                                             device=tensor.device), x)
         else:
             raise ValueError(f"trunc_normal_: [a, b] = [{a}, {b}] is too far from the mean "
@@ -197,7 +201,7 @@ def orthogonal_(tensor: Tensor, gain: float = 1.0, generator=None) -> Tensor:
     rows = tensor.shape[0]
     cols = tensor.numel() // rows
     with no_grad():
-        flat = normal(0.0, 1.0, (rows, cols), dtype=tensor.dtype, device=tensor.device)
+        flat = _draw_normal(0.0, 1.0, (rows, cols), dtype=tensor.dtype, device=tensor.device)
         if rows < cols:
             flat = flat.mT
         q, r = lucid.linalg.qr(flat)
@@ -218,7 +222,66 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
     rows, cols = tensor.shape
     n_zeros = int(math.ceil(sparsity * rows))
     with no_grad():
-        values = normal(0.0, std, (rows, cols), dtype=tensor.dtype, device=tensor.device)
+        values = _draw_normal(0.0, std, (rows, cols), dtype=tensor.dtype, device=tensor.device)
         ranks = lucid.argsort(lucid.rand(rows, cols, device=tensor.device), axis=0)
         values = lucid.where(ranks < n_zeros, 0.0, values)
     return _fill(tensor, values)
+
+
+# -- names without "_": the original Lucid's, and PyTorch's deprecated aliases ------------
+# Both fill the tensor in place, as their "_" twins do (before, ``init.normal`` was the
+# random sampler and left the weight unchanged: a silent no-op).
+def uniform(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
+    """Original name of :func:`uniform_`: fill ``tensor`` in place from ``U(a, b)``."""
+    return uniform_(tensor, a, b)
+
+
+def normal(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
+    """Original name of :func:`normal_`: fill ``tensor`` in place from ``N(mean, std^2)``."""
+    return normal_(tensor, mean, std)
+
+
+def constant(tensor: Tensor, val: float) -> Tensor:
+    """Original name of :func:`constant_`: fill ``tensor`` in place with ``val``."""
+    return constant_(tensor, val)
+
+
+def xavier_uniform(tensor: Tensor, gain: float = 1.0) -> Tensor:
+    """Original name of :func:`xavier_uniform_` (in place)."""
+    return xavier_uniform_(tensor, gain)
+
+
+def xavier_normal(tensor: Tensor, gain: float = 1.0) -> Tensor:
+    """Original name of :func:`xavier_normal_` (in place)."""
+    return xavier_normal_(tensor, gain)
+
+
+def _kaiming_args(a, mode, nonlinearity):
+    # The original spelled ``kaiming_normal(w, mode)``: a string in ``a``'s place is the mode.
+    if isinstance(a, str):
+        return 0, a, nonlinearity
+    return a, mode, nonlinearity
+
+
+def kaiming_uniform(tensor: Tensor, a=0, mode: str = "fan_in",
+                    nonlinearity: str = "leaky_relu") -> Tensor:
+    """Original name of :func:`kaiming_uniform_` (in place); ``kaiming_uniform(w, "fan_out")``
+    is the original's positional ``mode``."""
+    return kaiming_uniform_(tensor, *_kaiming_args(a, mode, nonlinearity))
+
+
+def kaiming_normal(tensor: Tensor, a=0, mode: str = "fan_in",
+                   nonlinearity: str = "leaky_relu") -> Tensor:
+    """Original name of :func:`kaiming_normal_` (in place); ``kaiming_normal(w, "fan_out")``
+    is the original's positional ``mode``."""
+    return kaiming_normal_(tensor, *_kaiming_args(a, mode, nonlinearity))
+
+
+def orthogonal(tensor: Tensor, gain: float = 1.0) -> Tensor:
+    """PyTorch's deprecated name of :func:`orthogonal_` (in place)."""
+    return orthogonal_(tensor, gain)
+
+
+def sparse(tensor: Tensor, sparsity: float, std: float = 0.01) -> Tensor:
+    """PyTorch's deprecated name of :func:`sparse_` (in place)."""
+    return sparse_(tensor, sparsity, std)

@@ -13,8 +13,8 @@ import math
 import lucid
 from lucid.autograd.grad_mode import no_grad
 from lucid.errors import ShapeError
-from lucid.ops._aliases import original_keywords
 from lucid.ops.layer_norm import layer_norm as _layer_norm
+from lucid.spellings import original_keywords
 from lucid.tensor import Tensor
 
 __all__ = ["batch_norm", "layer_norm", "group_norm", "instance_norm", "local_response_norm",
