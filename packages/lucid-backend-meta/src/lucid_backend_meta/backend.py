@@ -23,6 +23,7 @@ class MetaBackend(Backend):
     def __init__(self) -> None:
         super().__init__()
         self.kernels = KERNELS
+        self._dtypes: dict = {}  # np.dtype -> DType (dtype_of runs once per op)
 
     def from_numpy(self, array) -> MetaArray:
         array = np.asarray(array) if not hasattr(array, "shape") else array
@@ -38,7 +39,11 @@ class MetaBackend(Backend):
         return np.dtype(dtype.name)
 
     def dtype_of(self, array: MetaArray) -> DType:
-        return to_dtype(array.dtype.name)
+        try:
+            return self._dtypes[array.dtype]
+        except KeyError:
+            dtype = self._dtypes[array.dtype] = to_dtype(array.dtype.name)
+            return dtype
 
     def is_native(self, value) -> bool:
         return isinstance(value, MetaArray)

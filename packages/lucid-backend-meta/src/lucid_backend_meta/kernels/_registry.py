@@ -37,9 +37,16 @@ def like(x: MetaArray, shape=None, dtype=None) -> MetaArray:
     return MetaArray(x.shape if shape is None else shape, x.dtype if dtype is None else dtype)
 
 
+_NP_DTYPES: dict = {}
+
+
 def np_dtype(dtype) -> np.dtype:
     """A Lucid DType (or anything NumPy understands) as a NumPy dtype."""
-    return np.dtype(getattr(dtype, "name", dtype))
+    try:
+        return _NP_DTYPES[dtype]
+    except KeyError:
+        found = _NP_DTYPES[dtype] = np.dtype(getattr(dtype, "name", dtype))
+        return found
 
 
 INDEX = np.dtype(np.int64)  # dtype of indices (argmax, pooling argmax, sorts), as NumPy

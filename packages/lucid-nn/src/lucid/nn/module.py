@@ -384,6 +384,14 @@ class Module:
     def gpu(self, index: int | None = None) -> Module:
         return self.to("gpu" if index is None else f"gpu:{index}")
 
+    def to_empty(self, *, device) -> Module:
+        """Give every parameter and buffer fresh, uninitialised storage (zeros) of the same
+        shape and dtype on ``device``, in place: how a model built on ``meta`` gets real
+        memory before its weights are loaded (values are not copied, as in PyTorch)."""
+        from lucid.ops.creation import empty
+
+        return self._apply_to_tensors(lambda t: empty(t.shape, dtype=t.dtype, device=device))
+
     cuda = gpu
 
     def float(self) -> Module:
