@@ -59,6 +59,14 @@ from lucid.tensor import Tensor  # noqa: E402
 globals().update({name: getattr(_ops, name) for name in _ops.__all__})
 
 
+# NumPy's constants, as the original Lucid exported them: ``x[:, lucid.newaxis]``.
+pi = 3.141592653589793
+e = 2.718281828459045
+inf = float("inf")
+nan = float("nan")
+newaxis = None
+
+
 def tensor(data, dtype=None, device="cpu", requires_grad=False) -> Tensor:
     """A new tensor from data (list, number, NumPy or native array, tensor)."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, device=device)

@@ -16,11 +16,27 @@ from __future__ import annotations
 
 from lucid import backends
 
+_last_seed: int | None = None
+
 
 def seed(value: int) -> None:
     """Seed the random generator of every loaded backend (``lucid.random.seed(0)``)."""
+    global _last_seed
+    value = int(value)
     for backend in backends.available().values():
-        backend.seed(int(value))
+        backend.seed(value)
+    _last_seed = value
+
+
+def get_seed() -> int:
+    """The seed last passed to :func:`seed` (the original Lucid's name). If none was, one
+    is drawn from the OS, applied with :func:`seed` and returned, so the draws after this
+    call can be replayed with ``seed(get_seed())``."""
+    if _last_seed is None:
+        import os
+
+        seed(int.from_bytes(os.urandom(4), "little"))
+    return _last_seed
 
 
 manual_seed = seed
