@@ -1,4 +1,4 @@
-"""Builders for ``examples/train.py``: data loaders, model, optimizer and scheduler by name.
+"""Builders for ``lucid-train``: data loaders, model, optimizer and scheduler by name.
 
 Everything here is plain Lucid API: :mod:`lucid.datasets`, :mod:`lucid.transforms`,
 :class:`lucid.data.DataLoader` (batched fast path), :mod:`lucid.models`, :mod:`lucid.optim`.
