@@ -1,5 +1,7 @@
 """``lucid.models``: a registry of model factories and the LeNet and ResNet families."""
 
+from lucid.models.cspnet import *  # noqa: F403
+from lucid.models.cspnet import __all__ as _cspnet
 from lucid.models.efficientnet import *  # noqa: F403
 from lucid.models.efficientnet import __all__ as _efficientnet
 from lucid.models.inception import *  # noqa: F403
@@ -37,4 +39,4 @@ __all__ += [n for n in (*_resnet, *_resnet_preact, *_resnext, *_senet, *_sknet, 
 # mobile/efficient/ConvNeXt zoo
 __all__ += [*_efficientnet, *_mobilenet_v2, *_mobilenet_v3]
 # inception-style zoo
-__all__ += [*_inception, *_inception_res, *_xception]
+__all__ += [*_inception, *_inception_res, *_xception, *_cspnet]
