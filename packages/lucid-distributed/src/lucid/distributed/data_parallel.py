@@ -217,10 +217,11 @@ def _check_same_parameters(comm, module) -> None:
         return
     text = "|".join(mine).encode()
     size = int(np.asarray(comm.all_reduce(np.array([len(text)], np.int64), ReduceOp.MAX))[0])
-    buffer = np.frombuffer(text.ljust(size), dtype=np.uint8)
-    reference = bytes(np.asarray(comm.broadcast(buffer, 0), dtype=np.uint8)).decode().strip()
-    theirs = reference.split("|")
-    diff = next((f"{a} on rank {comm.rank} vs {b} on rank 0" for a, b in zip(mine, theirs)
+    texts = comm.all_gather(np.frombuffer(text.ljust(size), dtype=np.uint8))
+    lists = [bytes(np.asarray(t, dtype=np.uint8)).decode().strip().split("|") for t in texts]
+    other = next(r for r, theirs in enumerate(lists) if theirs != mine)
+    theirs = lists[other]
+    diff = next((f"{a} on rank {comm.rank} vs {b} on rank {other}" for a, b in zip(mine, theirs)
                  if a != b), f"{len(mine)} parameters on rank {comm.rank} vs {len(theirs)} "
-                 "on rank 0")
+                 f"on rank {other}")
     raise DistributedError(f"DistributedDataParallel: the replicas' parameters differ: {diff}")

@@ -16,7 +16,7 @@ import os
 import queue
 import threading
 
-from lucid.distributed.engine import CommEngine, ReduceOp
+from lucid.distributed.engine import CommEngine, DistributedError, ReduceOp
 from lucid.distributed.polling import wait_until
 
 __all__ = ["MlxEngine"]
@@ -33,6 +33,9 @@ class _Pending:
 
     def wait(self):
         wait_until(self.done.is_set, self.timeout, self.what)
+        if isinstance(self.error, RuntimeError):  # MLX's report (e.g. a peer was lost)
+            raise DistributedError(f"{self.what}: MLX failed ({self.error}); did another "
+                                   "rank die?") from self.error
         if self.error is not None:
             raise self.error
         return self.result

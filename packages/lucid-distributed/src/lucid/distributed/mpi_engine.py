@@ -14,7 +14,7 @@ import os
 
 import numpy as np
 
-from lucid.distributed.engine import CommEngine, ReduceOp
+from lucid.distributed.engine import CommEngine, DistributedError, ReduceOp
 from lucid.distributed.polling import wait_until
 
 __all__ = ["MpiEngine"]
@@ -28,7 +28,7 @@ class _Pending:
         self.timeout, self.what = timeout, what
 
     def wait(self):
-        wait_until(self.request.Test, self.timeout, self.what)
+        _wait(self.request, self.timeout, self.what)
         return self.finish(self.result)
 
 
@@ -41,6 +41,7 @@ class MpiEngine(CommEngine):
 
         self.MPI = MPI
         self.comm = MPI.COMM_WORLD.Dup()
+        self.comm.Set_errhandler(MPI.ERRORS_RETURN)  # a dead peer raises, not aborts
         self.rank = self.comm.Get_rank()
         self.world_size = self.comm.Get_size()
         self._ops = {ReduceOp.SUM: MPI.SUM, ReduceOp.MEAN: MPI.SUM, ReduceOp.MAX: MPI.MAX,
@@ -66,21 +67,33 @@ class MpiEngine(CommEngine):
     def broadcast(self, array, src: int):
         buffer, restore = _buffer(array, copy=True)
         request = self.comm.Ibcast(buffer, root=src)
-        wait_until(request.Test, self.timeout, f"broadcast(src={src})")
+        _wait(request, self.timeout, f"broadcast(src={src})")
         return restore(buffer)
 
     def all_gather(self, array) -> list:
         send, restore = _buffer(array)
         result = np.empty((self.world_size,) + send.shape, dtype=send.dtype)
         request = self.comm.Iallgather(send, result)
-        wait_until(request.Test, self.timeout, "all_gather")
+        _wait(request, self.timeout, "all_gather")
         return [restore(r) for r in result]
 
     def barrier(self) -> None:
-        wait_until(self.comm.Ibarrier().Test, self.timeout, "barrier")
+        _wait(self.comm.Ibarrier(), self.timeout, "barrier")
 
     def close(self) -> None:
         self.comm.Free()
+
+
+def _wait(request, timeout: float, what: str) -> None:
+    """Poll ``request`` until done or the timeout; an MPI error (a peer that died) is a
+    :class:`DistributedError` naming the operation."""
+    from mpi4py import MPI
+
+    try:
+        wait_until(request.Test, timeout, what)
+    except MPI.Exception as exc:
+        raise DistributedError(f"{what}: MPI failed ({exc.Get_error_string()}); did "
+                               "another rank die?") from exc
 
 
 def _buffer(array, copy: bool = False):
