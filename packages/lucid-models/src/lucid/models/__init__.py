@@ -28,6 +28,7 @@ from lucid.models.senet import *  # noqa: F403
 from lucid.models.senet import __all__ as _senet
 from lucid.models.sknet import *  # noqa: F403
 from lucid.models.sknet import __all__ as _sknet
+from lucid.models.summary import LayerInfo, ModelSummary, summarize
 from lucid.models.xception import *  # noqa: F403
 from lucid.models.xception import __all__ as _xception
 
@@ -40,3 +41,4 @@ __all__ += [n for n in (*_resnet, *_resnet_preact, *_resnext, *_senet, *_sknet, 
 __all__ += [*_efficientnet, *_mobilenet_v2, *_mobilenet_v3]
 # inception-style zoo
 __all__ += [*_inception, *_inception_res, *_xception, *_cspnet]
+__all__ += ["summarize", "ModelSummary", "LayerInfo"]
