@@ -11,7 +11,7 @@ from functools import partial
 
 import pytest
 import torch
-import zoo_parity as zp  # first: it shims torchvision's compiled-op registrations
+import zoo_parity as zp
 from torchvision import models as tv
 from torchvision.models.efficientnet import EfficientNet, FusedMBConvConfig, MBConvConfig
 

@@ -3,7 +3,7 @@
 eval-mode logits within 1e-4 on a random batch."""
 
 import pytest
-import zoo_parity as zp  # first: it shims torchvision's compiled-op registrations
+import zoo_parity as zp
 from torchvision import models as tv
 
 from lucid import models

@@ -1,5 +1,9 @@
 """``lucid.models``: a registry of model factories and the LeNet and ResNet families."""
 
+from lucid.models.convnext import *  # noqa: F403
+from lucid.models.convnext import __all__ as _convnext
+from lucid.models.convnext_v2 import *  # noqa: F403
+from lucid.models.convnext_v2 import __all__ as _convnext_v2
 from lucid.models.cspnet import *  # noqa: F403
 from lucid.models.cspnet import __all__ as _cspnet
 from lucid.models.efficientnet import *  # noqa: F403
@@ -37,8 +41,8 @@ __all__ = ["LeNet", "ResNet", "BasicBlock", "Bottleneck", "create_model", "get_m
            "resnet_34", "resnet_50", "resnet_101", "resnet_152"]
 __all__ += [n for n in (*_resnet, *_resnet_preact, *_resnext, *_senet, *_sknet, *_resnest)
             if n not in __all__]
-# mobile/efficient/ConvNeXt zoo
-__all__ += [*_efficientnet, *_mobilenet_v2, *_mobilenet_v3]
 # inception-style zoo
 __all__ += [*_inception, *_inception_res, *_xception, *_cspnet]
 __all__ += ["summarize", "ModelSummary", "LayerInfo"]
+# mobile/efficient/ConvNeXt zoo
+__all__ += [*_convnext, *_convnext_v2, *_efficientnet, *_mobilenet_v2, *_mobilenet_v3]
