@@ -111,4 +111,5 @@ if "serialization" in globals():
     save, load = serialization.save, serialization.load  # noqa: F821
 
 from lucid import einops  # noqa: E402  (einops' rearrange/reduce/repeat/pack/einsum)
+from lucid.autograd.explain import explain, explaining  # noqa: E402  (explain mode)
 from lucid.flops import count_flops  # noqa: E402  (multiply-add counting, Tensor.flops)
