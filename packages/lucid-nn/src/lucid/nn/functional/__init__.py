@@ -29,7 +29,9 @@ from lucid.nn.functional.sparse import *  # noqa: F403
 from lucid.nn.functional.sparse import __all__ as _sparse
 from lucid.nn.functional.vision import *  # noqa: F403
 from lucid.nn.functional.vision import __all__ as _vision
+from lucid.ops.grid_sample import affine_grid, grid_sample, rotate
 
 __all__ = sorted({*_activation, *_conv, *_dropout, *_linear, *_loss, *_loss_classification,
                   *_normalization, *_padding, *_pooling, *_sampling, *_sparse})
 __all__ = sorted({*__all__, *_attention, *_vision, "drop_block", "global_response_norm"})
+__all__ = sorted({*__all__, "affine_grid", "grid_sample", "rotate"})
