@@ -1,11 +1,15 @@
 """``lucid.models``: a registry of model factories and the LeNet and ResNet families."""
 
+from lucid.models.alexnet import *  # noqa: F403
+from lucid.models.alexnet import __all__ as _alexnet
 from lucid.models.convnext import *  # noqa: F403
 from lucid.models.convnext import __all__ as _convnext
 from lucid.models.convnext_v2 import *  # noqa: F403
 from lucid.models.convnext_v2 import __all__ as _convnext_v2
 from lucid.models.cspnet import *  # noqa: F403
 from lucid.models.cspnet import __all__ as _cspnet
+from lucid.models.densenet import *  # noqa: F403
+from lucid.models.densenet import __all__ as _densenet
 from lucid.models.efficientnet import *  # noqa: F403
 from lucid.models.efficientnet import __all__ as _efficientnet
 from lucid.models.inception import *  # noqa: F403
@@ -33,14 +37,18 @@ from lucid.models.senet import __all__ as _senet
 from lucid.models.sknet import *  # noqa: F403
 from lucid.models.sknet import __all__ as _sknet
 from lucid.models.summary import LayerInfo, ModelSummary, summarize
+from lucid.models.vgg import *  # noqa: F403
+from lucid.models.vgg import __all__ as _vgg
 from lucid.models.xception import *  # noqa: F403
 from lucid.models.xception import __all__ as _xception
+from lucid.models.zfnet import *  # noqa: F403
+from lucid.models.zfnet import __all__ as _zfnet
 
 __all__ = ["LeNet", "ResNet", "BasicBlock", "Bottleneck", "create_model", "get_model_factory",
            "list_models", "register_model", "lenet_1", "lenet_4", "lenet_5", "resnet_18",
            "resnet_34", "resnet_50", "resnet_101", "resnet_152"]
-__all__ += [n for n in (*_resnet, *_resnet_preact, *_resnext, *_senet, *_sknet, *_resnest)
-            if n not in __all__]
+__all__ += [n for n in (*_alexnet, *_zfnet, *_vgg, *_resnet, *_resnet_preact, *_resnext,
+                       *_senet, *_sknet, *_resnest, *_densenet) if n not in __all__]
 # inception-style zoo
 __all__ += [*_inception, *_inception_res, *_xception, *_cspnet]
 __all__ += ["summarize", "ModelSummary", "LayerInfo"]
