@@ -54,3 +54,8 @@ __all__ += [*_inception, *_inception_res, *_xception, *_cspnet]
 __all__ += ["summarize", "ModelSummary", "LayerInfo"]
 # mobile/efficient/ConvNeXt zoo
 __all__ += [*_convnext, *_convnext_v2, *_efficientnet, *_mobilenet_v2, *_mobilenet_v3]
+# weights enums, importable from here as from torchvision.models (ResNet_50_Weights, ...)
+from lucid.weights.entries import *  # noqa: E402, F403
+from lucid.weights.entries import __all__ as _weights  # noqa: E402
+
+__all__ += [n for n in _weights if n not in __all__]

@@ -1,7 +1,10 @@
 """Pretrained-weight entries: where a file lives, how to check it, how to load it.
 
-A :class:`WeightsEntry` names a file, its URL and its SHA-256, plus metadata (what it was
-trained on, its accuracy). :meth:`WeightsEntry.get_state_dict` finds the file, in order:
+A :class:`WeightsEntry` names a file, its URL and the SHA-256 its publisher gives (the full
+64 hex digits, or a prefix of them: torchvision puts the first 8 or more in its file names,
+``resnet50-0676ba61.pth``), its preprocessing (``transforms()``) and metadata (categories,
+metrics, parameter count, recipe). :meth:`WeightsEntry.get_state_dict` finds the file, in
+order:
 
 1. inside the installed package (``lucid/weights/files/``: small weights ship with Lucid);
 2. in the cache folder, ``$LUCID_HOME/weights`` or ``~/.cache/lucid/weights``;
@@ -10,7 +13,9 @@ trained on, its accuracy). :meth:`WeightsEntry.get_state_dict` finds the file, i
    matches).
 
 Every file is verified against the SHA-256 before it is loaded, so a corrupted cache entry
-is never used. Offline, steps 1 and 2 are enough.
+is never used. Offline, steps 1 and 2 are enough. Files are read by
+:func:`lucid.weights.formats.load_state_file`: PyTorch ``.pth`` (restricted reader, no
+torch), ``.safetensors`` or Lucid's ``.lcd``.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ import enum
 import hashlib
 import os
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import lucid
+from lucid.weights.formats import load_state_file
 
 PACKAGE_FILES = Path(__file__).parent / "files"
 CHUNK = 1 << 20
@@ -47,6 +54,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def hash_matches(actual: str, published: str) -> bool:
+    """``actual`` (64 hex digits) is the published SHA-256, or starts with its prefix."""
+    return len(published) >= 8 and actual.startswith(published.lower())
+
+
 def download(url: str, target: Path, sha256: str) -> Path:
     """Fetch ``url`` into ``target`` via ``target.part`` (resumed if present); verify."""
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +75,7 @@ def download(url: str, target: Path, sha256: str) -> Path:
         raise WeightsError(f"weights: could not download {url} ({exc}); put the file at "
                            f"{target} to use it offline") from exc
     actual = sha256_of(part)
-    if actual != sha256:
+    if not hash_matches(actual, sha256):
         part.unlink()
         raise WeightsError(f"weights: {url} has SHA-256 {actual}, expected {sha256}; "
                            "the download was discarded")
@@ -73,19 +85,22 @@ def download(url: str, target: Path, sha256: str) -> Path:
 
 @dataclass(frozen=True)
 class WeightsEntry:
-    """One pretrained file: ``file_name``, ``url``, ``sha256`` and ``meta``."""
+    """One pretrained file: ``file_name``, ``url``, ``sha256`` (full or a published prefix),
+    ``meta`` and ``transforms`` (a callable returning the preprocessing the weights expect,
+    as torchvision's ``partial(ImageClassification, crop_size=224)``)."""
 
     file_name: str
     url: str
     sha256: str
-    meta: dict = field(default_factory=dict, hash=False, compare=False)
+    meta: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
+    transforms: Callable | None = field(default=None, hash=False, compare=False, repr=False)
 
     def path(self, download_missing: bool = True) -> Path:
         """A verified local copy of the file (packaged, cached, or downloaded)."""
         for candidate in (PACKAGE_FILES / self.file_name, cache_dir() / self.file_name):
             if candidate.is_file():
                 actual = sha256_of(candidate)
-                if actual == self.sha256:
+                if hash_matches(actual, self.sha256):
                     return candidate
                 if candidate.parent == PACKAGE_FILES:
                     raise WeightsError(f"weights: packaged file {candidate} has SHA-256 "
@@ -96,8 +111,8 @@ class WeightsEntry:
         return download(self.url, cache_dir() / self.file_name, self.sha256)
 
     def get_state_dict(self, map_location=None, download_missing: bool = True) -> dict:
-        """The verified state dict, loaded with :func:`lucid.load`."""
-        return lucid.load(self.path(download_missing), map_location=map_location)
+        """The verified state dict (``.pth``, ``.safetensors`` or ``.lcd``)."""
+        return load_state_file(self.path(download_missing), map_location=map_location)
 
 
 class WeightsEnum(enum.Enum):
@@ -110,6 +125,16 @@ class WeightsEnum(enum.Enum):
     @property
     def meta(self) -> dict:
         return self.value.meta
+
+    @property
+    def url(self) -> str:
+        return self.value.url
+
+    def transforms(self):
+        """The preprocessing these weights were evaluated with (a callable on images)."""
+        if self.value.transforms is None:
+            raise WeightsError(f"weights: {self} has no preprocessing recorded")
+        return self.value.transforms()
 
     def get_state_dict(self, map_location=None, download_missing: bool = True) -> dict:
         return self.value.get_state_dict(map_location, download_missing)

@@ -1,16 +1,24 @@
-"""The pretrained weights Lucid knows about, one enum per model.
+"""The pretrained weights Lucid knows about, one enum per model (all importable from
+``lucid.weights`` and, as torchvision users expect, from ``lucid.models``).
 
-``LeNet_5_Weights.FASHION_MNIST_V1`` was trained by Lucid's own demo
-(``nox -s demo``, see ``meta``) and ships inside this package, so it loads offline.
+``LeNet_5_Weights.FASHION_MNIST_V1`` was trained by Lucid's own demo (``nox -s demo``, see
+``meta``) and ships inside this package, so it loads offline. The ImageNet-1k enums of
+:mod:`lucid.weights.torchvision_catalog` point at torchvision's published files.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
+from lucid.weights import torchvision_catalog
 from lucid.weights.api import WeightsEntry, WeightsEnum
+from lucid.weights.categories import FASHION_MNIST_CATEGORIES
+from lucid.weights.presets import ImageClassification
+from lucid.weights.torchvision_catalog import *  # noqa: F403 - the ImageNet-1k enums
 
 RELEASES = "https://github.com/lucid-dl/lucid/releases/download/weights-v1"
 
-__all__ = ["LeNet_5_Weights"]
+__all__ = ["LeNet_5_Weights", *torchvision_catalog.__all__]
 
 
 class LeNet_5_Weights(WeightsEnum):  # noqa: N801 - torchvision's naming
@@ -18,9 +26,13 @@ class LeNet_5_Weights(WeightsEnum):  # noqa: N801 - torchvision's naming
         file_name="lenet_5_fashion_mnist_v1.lcd",
         url=f"{RELEASES}/lenet_5_fashion_mnist_v1.lcd",
         sha256="768e7b33ae6d2b66d0b9f2e79627ac95ab1dde8ab0cb1b8034892b374f4b46e6",
+        # 28x28 images as they come: ToTensor (x / 255) then Normalize(mean, std)
+        transforms=partial(ImageClassification, crop_size=None, resize_size=None,
+                           mean=(0.2860,), std=(0.3530,)),
         meta={"num_classes": 10, "num_params": 44426, "dataset": "Fashion-MNIST",
+              "categories": FASHION_MNIST_CATEGORIES,
+              "metrics": {"Fashion-MNIST": {"acc@1": 89.98}},
               "input_size": (1, 28, 28),
-              # inputs: ToTensor (x / 255) then Normalize(mean, std)
               "normalize": {"mean": (0.2860,), "std": (0.3530,)},
               "epochs": 30, "optimizer": "SGD(lr=0.01, momentum=0.9)", "batch_size": 128,
               "scheduler": None, "seed": 0,
