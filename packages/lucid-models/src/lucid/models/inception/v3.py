@@ -15,8 +15,8 @@ Parameters at 1000 classes: 27,161,264 with the auxiliary head, 23,834,568 witho
 
 Auxiliary head policy (torchvision's): evaluated only in training mode, where ``forward``
 returns ``InceptionOutputs(logits, aux_logits)``; in eval mode the logits alone. The
-smallest input is 75x75 (the auxiliary head needs 17x17 grids of at least 5x5 in
-training: inputs of at least about 139x139).
+smallest input is 75x75; in training mode the auxiliary head's 5x5 convolution needs the
+17x17 grid of a 299x299 input (build with ``aux_logits=False`` to train on smaller ones).
 
 Departures from the paper, as torchvision (its weights load by name): the auxiliary head
 is batch-normalised and has no hidden fc; the pooling branches use average pooling
