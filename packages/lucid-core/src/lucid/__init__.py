@@ -110,6 +110,7 @@ for _name in ("linalg", "serialization"):
 if "serialization" in globals():
     save, load = serialization.save, serialization.load  # noqa: F821
 
-from lucid import einops  # noqa: E402  (einops' rearrange/reduce/repeat/pack/einsum)
+# einops' operations; graph pictures (networkx/matplotlib load lazily); explain; FLOPs
+from lucid import einops, visual  # noqa: E402
 from lucid.autograd.explain import explain, explaining  # noqa: E402  (explain mode)
 from lucid.flops import count_flops  # noqa: E402  (multiply-add counting, Tensor.flops)
