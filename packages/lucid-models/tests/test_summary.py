@@ -73,3 +73,22 @@ def test_summarize_on_the_meta_device_counts_without_data():
     assert meta.total_macs == cpu.total_macs
     assert [i.output_shape for i in meta.layers] == [i.output_shape for i in cpu.layers]
     assert isinstance(lucid.zeros(1), lucid.Tensor)
+
+
+def test_modes_and_state_are_restored():
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4), nn.Dropout(0.5))
+    model.train()
+    model[2].eval()
+    mean_before = model[1].running_mean.numpy().copy()
+    lucid.manual_seed(3)
+    expected_draw = lucid.rand(3).numpy()
+    lucid.manual_seed(3)
+    s = summarize(model, (8, 3), print_table=False)  # eval by default: no statistics update
+    assert (lucid.rand(3).numpy() == expected_draw).all()  # global random state untouched
+    assert (model[1].running_mean.numpy() == mean_before).all()
+    assert model.training and model[1].training and not model[2].training
+    train = summarize(model, (8, 3), mode="train", print_table=False)
+    assert train.total_macs > s.total_macs  # batch statistics cost more than running ones
+    assert (model[1].running_mean.numpy() != mean_before).any()
+    with pytest.raises(ValueError, match="mode"):
+        summarize(model, (8, 3), mode="test")

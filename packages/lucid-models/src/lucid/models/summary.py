@@ -1,8 +1,10 @@
 """``summarize(model, input_shape)``: a torchinfo-like table of a model, layer by layer.
 
-One forward pass on a random input (under ``no_grad``, in the model's current train/eval
-mode) records, for every module call in the order it happens: its qualified name and
-type, its output shape, its parameter count (including its children's), whether those
+One forward pass on a random input (under ``no_grad``; in eval mode by default, as
+torchinfo, so batch-norm statistics and dropout are left alone; every module's mode is
+restored afterwards; the input comes from a private NumPy generator, so Lucid's global
+random state is untouched) records, for every module call in the order it happens: its
+qualified name and type, its output shape, its parameter count (including its children's), whether those
 parameters are trainable, and the multiply-adds of that call (``lucid.count_flops``).
 
 Totals and memory estimates (bytes, shown in MB = 2**20 bytes):
@@ -20,6 +22,8 @@ The function prints the table (``print_table=False`` to silence it) and returns 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import numpy as np
 
 import lucid
 
@@ -71,12 +75,17 @@ class ModelSummary:
 
 
 def summarize(model, input_shape, *, dtype=None, device="cpu", depth: int | None = None,
-              print_table: bool = True) -> ModelSummary:
+              mode: str = "eval", print_table: bool = True) -> ModelSummary:
     """Summarise ``model`` on an input of ``input_shape`` (a shape with the batch dim, or a
     list of shapes for a model taking several inputs). ``depth`` limits the rows shown by
-    nesting depth (the totals always cover everything)."""
+    nesting depth (the totals always cover everything); ``mode`` is ``"eval"``,
+    ``"train"`` or ``"same"`` (the mode the forward pass runs in)."""
+    if mode not in ("eval", "train", "same"):
+        raise ValueError(f"summarize: mode must be 'eval', 'train' or 'same', got {mode!r}")
     shapes = _input_shapes(input_shape)
-    inputs = [lucid.randn(*s, dtype=dtype, device=device) for s in shapes]
+    rng = np.random.default_rng(0)
+    inputs = [lucid.tensor(rng.standard_normal(s).astype(np.float32), dtype=dtype,
+                           device=device) for s in shapes]
     calls: list[LayerInfo] = []
     stack: list[tuple[int, int]] = []  # (row index, MACs counted when the call began)
     counter = lucid.count_flops()
@@ -84,12 +93,17 @@ def summarize(model, input_shape, *, dtype=None, device="cpu", depth: int | None
     for name, module in model.named_modules():
         handles.append(module.register_forward_pre_hook(_pre_hook(name, calls, stack, counter)))
         handles.append(module.register_forward_hook(_post_hook(calls, stack, counter)))
+    modes = [(m, m.training) for _, m in model.named_modules()]
+    if mode != "same":
+        model.train(mode == "train")
     try:
         with lucid.no_grad(), counter:
             model(*inputs)
     finally:
         for handle in handles:
             handle.remove()
+        for module, training in modes:
+            module.training = training
     summary = ModelSummary(layers=calls, depth=depth)
     params = list(model.parameters())
     summary.total_params = sum(p.numel() for p in params)
