@@ -4,8 +4,9 @@ One forward pass on a random input (under ``no_grad``; in eval mode by default, 
 torchinfo, so batch-norm statistics and dropout are left alone; every module's mode is
 restored afterwards; the input comes from a private NumPy generator, so Lucid's global
 random state is untouched) records, for every module call in the order it happens: its
-qualified name and type, its output shape, its parameter count (including its children's), whether those
-parameters are trainable, and the multiply-adds of that call (``lucid.count_flops``).
+qualified name and type, its output shape, its parameter count (including its children's),
+whether those parameters are trainable, and the multiply-adds of that call
+(``lucid.count_flops``).
 
 Totals and memory estimates (bytes, shown in MB = 2**20 bytes):
 
