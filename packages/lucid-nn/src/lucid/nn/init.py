@@ -174,6 +174,8 @@ def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float 
 
     if not a < b:
         raise ValueError(f"trunc_normal_: need a < b, got a={a}, b={b}")
+    if tensor.device.type == "meta":  # no values to draw (the loop below reads them)
+        return tensor
     with no_grad():
         x = _draw_normal(mean, std, tensor.shape, dtype=tensor.dtype, device=tensor.device)
         for _ in range(1000):
