@@ -22,21 +22,26 @@ from lucid.weights.api import load_weights_into
 __all__ = ["AlexNet", "alexnet"]
 
 
+def make_features(in_channels: int = 3) -> nn.Sequential:
+    """The five convolutions and three max-pools of AlexNet (``features``)."""
+    return nn.Sequential(
+        nn.Conv2d(in_channels, 64, 11, stride=4, padding=2), nn.ReLU(),
+        nn.MaxPool2d(3, stride=2),
+        nn.Conv2d(64, 192, 5, padding=2), nn.ReLU(),
+        nn.MaxPool2d(3, stride=2),
+        nn.Conv2d(192, 384, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(384, 256, 3, padding=1), nn.ReLU(),
+        nn.Conv2d(256, 256, 3, padding=1), nn.ReLU(),
+        nn.MaxPool2d(3, stride=2))
+
+
 class AlexNet(nn.Module):
     """AlexNet. Args: ``num_classes`` (1000), ``dropout`` (0.5), ``in_channels`` (3)."""
 
     def __init__(self, num_classes: int = 1000, dropout: float = 0.5,
                  in_channels: int = 3) -> None:
         super().__init__()
-        self.features = nn.Sequential(
-            nn.Conv2d(in_channels, 64, 11, stride=4, padding=2), nn.ReLU(),
-            nn.MaxPool2d(3, stride=2),
-            nn.Conv2d(64, 192, 5, padding=2), nn.ReLU(),
-            nn.MaxPool2d(3, stride=2),
-            nn.Conv2d(192, 384, 3, padding=1), nn.ReLU(),
-            nn.Conv2d(384, 256, 3, padding=1), nn.ReLU(),
-            nn.Conv2d(256, 256, 3, padding=1), nn.ReLU(),
-            nn.MaxPool2d(3, stride=2))
+        self.features = make_features(in_channels)
         self.avgpool = nn.AdaptiveAvgPool2d((6, 6))
         self.classifier = nn.Sequential(
             nn.Dropout(dropout), nn.Linear(256 * 6 * 6, 4096), nn.ReLU(),
