@@ -85,3 +85,54 @@ def test_inception_v3_train_mode_aux_outputs_match():
 def test_inception_v4_logits_match_timm():
     zp.assert_same_outputs(models.inception_v4(), zp.randomise(timm_inception_v4()),
                            (2, 3, 75, 75))
+
+
+def _weights_entry(ref, tmp_path, monkeypatch, name):
+    """A weights entry for ``ref``'s state dict, saved as safetensors in Lucid's cache."""
+    import safetensors.torch
+
+    from lucid.weights.api import WeightsEntry, cache_dir, sha256_of
+
+    monkeypatch.setenv("LUCID_HOME", str(tmp_path))
+    path = cache_dir() / f"{name}.safetensors"
+    path.parent.mkdir(parents=True)
+    safetensors.torch.save_file({k: v.contiguous() for k, v in ref.state_dict().items()},
+                                str(path))
+    return WeightsEntry(file_name=path.name, url="http://127.0.0.1:9/unreachable",
+                        sha256=sha256_of(path), meta={"num_classes": 10})
+
+
+def _logits(model, x):
+    with lucid.no_grad():
+        return model.eval()(lucid.tensor(x)).numpy()
+
+
+def test_inception_v1_weights_follow_torchvision_policy(tmp_path, monkeypatch):
+    """With weights: the file's aux heads are loaded then dropped (kept with
+    ``aux_logits=True``), ``transform_input`` turns on; logits equal torchvision's."""
+    ref = zp.randomise(googlenet(num_classes=10, transform_input=True))
+    entry = _weights_entry(ref, tmp_path, monkeypatch, "googlenet")
+    model = models.inception_v1(num_classes=10, weights=entry)
+    assert model.aux1 is None and model.aux2 is None and model.transform_input
+    assert not any(k.startswith("aux") for k in model.state_dict())
+    x = np.random.default_rng(0).standard_normal((2, 3, 64, 64)).astype(np.float32)
+    with torch.no_grad():
+        expected = ref(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(_logits(model, x), expected, atol=1e-4, rtol=1e-4)
+    kept = models.inception_v1(num_classes=10, weights=entry, aux_logits=True)
+    assert kept.aux1 is not None and kept.aux_logits
+    np.testing.assert_array_equal(kept.aux2.fc2.weight.numpy(), ref.aux2.fc2.weight.detach().numpy())
+
+
+@pytest.mark.zoo
+def test_inception_v3_weights_follow_torchvision_policy(tmp_path, monkeypatch):
+    ref = zp.randomise(inception3(num_classes=10, transform_input=True))
+    entry = _weights_entry(ref, tmp_path, monkeypatch, "inception_v3")
+    model = models.inception_v3(num_classes=10, weights=entry)
+    assert model.AuxLogits is not None and model.transform_input
+    dropped = models.inception_v3(num_classes=10, weights=entry, aux_logits=False)
+    assert dropped.AuxLogits is None
+    x = np.random.default_rng(0).standard_normal((2, 3, 75, 75)).astype(np.float32)
+    with torch.no_grad():
+        expected = ref(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(_logits(dropped, x), expected, atol=1e-4, rtol=1e-4)

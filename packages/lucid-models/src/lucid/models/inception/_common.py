@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import lucid
 from lucid import nn
+from lucid.weights.api import load_weights_into
 
-__all__ = ["IMAGENET_MEAN", "IMAGENET_STD", "transform_input", "init_truncated_normal_"]
+__all__ = ["IMAGENET_MEAN", "IMAGENET_STD", "transform_input", "init_truncated_normal_",
+           "build_with_aux_weights"]
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
@@ -38,3 +40,27 @@ def init_truncated_normal_(model: nn.Module, std: float = 0.1) -> None:
         elif isinstance(m, nn.BatchNorm2d):
             nn.init.ones_(m.weight)
             nn.init.zeros_(m.bias)
+
+
+def build_with_aux_weights(cls, aux_names: tuple[str, ...], aux_default: bool, num_classes,
+                           weights, kwargs: dict):
+    """Build ``cls`` and load ``weights`` as torchvision does for GoogLeNet/Inception v3.
+
+    Without weights: ``cls(num_classes=num_classes, **kwargs)``. With weights: the
+    published files hold the auxiliary heads, so the model is built with them
+    (``aux_logits=True``, ``init_weights=False``, ``transform_input=True`` unless given),
+    loaded strictly, and the heads (``aux_names``) are then removed unless the caller asked
+    for ``aux_logits=True`` (default ``aux_default``: False for GoogLeNet, True for v3).
+    """
+    if weights is None:
+        return cls(num_classes=num_classes, **kwargs)
+    keep_aux = kwargs.pop("aux_logits", aux_default)
+    kwargs.setdefault("transform_input", True)
+    kwargs["init_weights"] = False
+    model = cls(num_classes=num_classes, aux_logits=True, **kwargs)
+    load_weights_into(model, weights)
+    if not keep_aux:
+        model.aux_logits = False
+        for name in aux_names:
+            setattr(model, name, None)
+    return model

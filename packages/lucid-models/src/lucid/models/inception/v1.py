@@ -39,9 +39,12 @@ from collections import namedtuple
 import lucid
 from lucid import nn
 from lucid.models.blocks.inception_conv import inception_conv
-from lucid.models.inception._common import init_truncated_normal_, transform_input
+from lucid.models.inception._common import (
+    build_with_aux_weights,
+    init_truncated_normal_,
+    transform_input,
+)
 from lucid.models.registry import register_model
-from lucid.weights.api import load_weights_into
 
 __all__ = ["GoogLeNet", "GoogLeNetOutputs", "InceptionModule", "InceptionAux",
            "inception_v1"]
@@ -172,8 +175,10 @@ class GoogLeNet(nn.Module):
 @register_model
 def inception_v1(num_classes: int = 1000, weights=None, **kwargs) -> GoogLeNet:
     """Inception v1 (GoogLeNet): 13,004,888 parameters at 1000 classes with the auxiliary
-    heads (default), 6,624,904 with ``aux_logits=False``. Options: see :class:`GoogLeNet`."""
-    model = GoogLeNet(num_classes=num_classes, **kwargs)
-    if weights is not None:
-        load_weights_into(model, weights)
-    return model
+    heads (default), 6,624,904 with ``aux_logits=False``. Options: see :class:`GoogLeNet`.
+
+    With ``weights`` (torchvision's policy): ``transform_input=True`` unless given, and the
+    auxiliary heads (stored in the file but not trained) are dropped unless
+    ``aux_logits=True`` is passed."""
+    return build_with_aux_weights(GoogLeNet, ("aux1", "aux2"), False, num_classes, weights,
+                                  kwargs)

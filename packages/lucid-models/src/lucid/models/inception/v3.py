@@ -35,9 +35,12 @@ from collections import namedtuple
 import lucid
 from lucid import nn
 from lucid.models.blocks.inception_conv import inception_conv as conv
-from lucid.models.inception._common import init_truncated_normal_, transform_input
+from lucid.models.inception._common import (
+    build_with_aux_weights,
+    init_truncated_normal_,
+    transform_input,
+)
 from lucid.models.registry import register_model
-from lucid.weights.api import load_weights_into
 
 F = nn.functional
 
@@ -239,8 +242,9 @@ class Inception3(nn.Module):
 @register_model
 def inception_v3(num_classes: int = 1000, weights=None, **kwargs) -> Inception3:
     """Inception v3: 27,161,264 parameters at 1000 classes with the auxiliary head
-    (default), 23,834,568 with ``aux_logits=False``. Options: see :class:`Inception3`."""
-    model = Inception3(num_classes=num_classes, **kwargs)
-    if weights is not None:
-        load_weights_into(model, weights)
-    return model
+    (default), 23,834,568 with ``aux_logits=False``. Options: see :class:`Inception3`.
+
+    With ``weights`` (torchvision's policy): ``transform_input=True`` unless given; the
+    file's auxiliary head is kept unless ``aux_logits=False`` is passed."""
+    return build_with_aux_weights(Inception3, ("AuxLogits",), True, num_classes, weights,
+                                  kwargs)
