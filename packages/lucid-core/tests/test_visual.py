@@ -54,8 +54,19 @@ def test_draw_tensor_graph_writes_png_and_svg(tmp_path):
     assert (tmp_path / "g.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "matmul" in texts and any("(3,2)" in t and "requires_grad" in t for t in texts)
+    out, weight = "output\n()\nrequires_grad", "(3,2)\nrequires_grad"
+    colors = _box_colors(fig)
+    blue = colors[out]
+    assert colors[weight] != blue
+    colors = _box_colors(visual.draw_tensor_graph(loss, start_id=id(w)))  # original's highlight
+    assert colors[weight] == blue and colors[out] != blue
     visual.draw_tensor_graph(loss, tmp_path / "g.svg", horizontal=True)
     assert "<svg" in (tmp_path / "g.svg").read_text()[:400]
+
+
+def _box_colors(fig):
+    return {t.get_text(): t.get_bbox_patch().get_facecolor() for t in fig.axes[0].texts
+            if t.get_bbox_patch() is not None}
 
 
 def test_module_tree_and_picture(tmp_path):

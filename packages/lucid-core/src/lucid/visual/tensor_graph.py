@@ -64,13 +64,15 @@ def tensor_graph(tensor, names: dict | None = None):
 
 
 def draw_tensor_graph(tensor, path=None, *, horizontal: bool = False,
-                      title: str | None = None, names: dict | None = None):
+                      title: str | None = None, names: dict | None = None,
+                      start_id: int | None = None):
     """Draw the autodiff graph of ``tensor`` (ops as green ellipses; tensors as boxes with
-    their shape: orange when they require grad, grey when not, blue for ``tensor``); save
-    it to ``path`` (``.png``/``.svg``) when given; return the matplotlib Figure."""
+    their shape: orange when they require grad, grey when not, blue for ``tensor``, or for
+    the tensor whose ``id()`` is ``start_id``, the original Lucid's highlight); save it to
+    ``path`` (``.png``/``.svg``) when given; return the matplotlib Figure."""
     nx = networkx()
     g = tensor_graph(tensor, names)
-    root = _tensor_id(tensor)
+    root = f"tensor:{start_id}" if start_id is not None else _tensor_id(tensor)
     for node, data in g.nodes(data=True):
         if data["kind"] == "op":
             data.update(label=data["op"], shape="ellipse", color=_COLORS["op"])
