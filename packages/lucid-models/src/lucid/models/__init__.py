@@ -17,10 +17,14 @@ from lucid.models.inception import __all__ as _inception
 from lucid.models.inception_res import *  # noqa: F403
 from lucid.models.inception_res import __all__ as _inception_res
 from lucid.models.lenet import LeNet, lenet_1, lenet_4, lenet_5
+from lucid.models.mobilenet import *  # noqa: F403
+from lucid.models.mobilenet import __all__ as _mobilenet
 from lucid.models.mobilenet_v2 import *  # noqa: F403
 from lucid.models.mobilenet_v2 import __all__ as _mobilenet_v2
 from lucid.models.mobilenet_v3 import *  # noqa: F403
 from lucid.models.mobilenet_v3 import __all__ as _mobilenet_v3
+from lucid.models.mobilenet_v4 import *  # noqa: F403
+from lucid.models.mobilenet_v4 import __all__ as _mobilenet_v4
 from lucid.models.registry import create_model, get_model_factory, list_models, register_model
 from lucid.models.resnest import *  # noqa: F403
 from lucid.models.resnest import __all__ as _resnest
@@ -52,10 +56,11 @@ __all__ += [n for n in (*_alexnet, *_zfnet, *_vgg, *_resnet, *_resnet_preact, *_
 # inception-style zoo
 __all__ += [*_inception, *_inception_res, *_xception, *_cspnet]
 __all__ += ["summarize", "ModelSummary", "LayerInfo"]
-# mobile/efficient/ConvNeXt zoo
-__all__ += [*_convnext, *_convnext_v2, *_efficientnet, *_mobilenet_v2, *_mobilenet_v3]
 # weights enums, importable from here as from torchvision.models (ResNet_50_Weights, ...)
 from lucid.weights.entries import *  # noqa: E402, F403
 from lucid.weights.entries import __all__ as _weights  # noqa: E402
 
 __all__ += [n for n in _weights if n not in __all__]
+# mobile/efficient/ConvNeXt zoo
+__all__ += [*_convnext, *_convnext_v2, *_efficientnet, *_mobilenet, *_mobilenet_v2, *_mobilenet_v3,
+            *_mobilenet_v4]

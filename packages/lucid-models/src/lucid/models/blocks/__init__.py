@@ -1,11 +1,16 @@
 """Model-level building blocks shared by several families (one file per block)."""
 
 from lucid.models.blocks.conv_norm_act import ConvNormAct
+from lucid.models.blocks.edge_residual import EdgeResidual
 from lucid.models.blocks.fused_mbconv import FusedMBConv
 from lucid.models.blocks.inverted_residual import InvertedResidual
 from lucid.models.blocks.layer_norm_2d import LayerNorm2d
+from lucid.models.blocks.layer_scale import LayerScale2d
 from lucid.models.blocks.mbconv import MBConv
+from lucid.models.blocks.mobile_attention import MobileAttention, MultiQueryAttention2d
 from lucid.models.blocks.split_attention import SplitAttention
+from lucid.models.blocks.universal_inverted_bottleneck import UniversalInvertedBottleneck
 
-__all__ = ["ConvNormAct", "FusedMBConv", "InvertedResidual", "LayerNorm2d", "MBConv",
-           "SplitAttention"]
+__all__ = ["ConvNormAct", "EdgeResidual", "FusedMBConv", "InvertedResidual", "LayerNorm2d",
+           "LayerScale2d", "MBConv", "MobileAttention", "MultiQueryAttention2d", "SplitAttention",
+           "UniversalInvertedBottleneck"]
