@@ -198,12 +198,13 @@ def _read(flat: Tensor, q, spatial, ch: int) -> Tensor:
     return gather(flat, 2, index)
 
 
-def rotate(input: Tensor, angle: float, center=None, mode: str = "bilinear",  # noqa: A002
+def rotate(input: Tensor, angle, center=None, mode: str = "bilinear",  # noqa: A002
            padding_mode: str = "zeros") -> Tensor:
     """``input (N, C, H, W)`` (or ``(C, H, W)``) turned ``angle`` degrees counter-clockwise
     about ``center`` (``(x, y)`` in pixels, default the image centre), the same size;
-    points from outside are zero. The original Lucid's ``F.rotate``; the same warp as
-    torchvision's ``rotate`` on tensors (``expand=False``, ``fill=None``).
+    points from outside are zero. ``angle`` may list one angle per sample. The original
+    Lucid's ``F.rotate``; the same warp as torchvision's ``rotate`` on tensors
+    (``expand=False``, ``fill=None``).
 
     Output pixel ``(u, v)`` (relative to the centre) reads the input at
     ``R(-angle) (u, v)``: ``x = cos a u - sin a v``, ``y = sin a u + cos a v`` (y down).
@@ -213,7 +214,21 @@ def rotate(input: Tensor, angle: float, center=None, mode: str = "bilinear",  # 
     if x.ndim != 4:
         raise ShapeError(f"rotate: expects (N, C, H, W) or (C, H, W), got {input.shape}")
     h, w = x.shape[2:]
-    cx, cy = (0.0, 0.0) if center is None else (center[0] - w * 0.5, center[1] - h * 0.5)
+    angles = [angle] * x.shape[0] if isinstance(angle, (int, float)) else list(angle)
+    if len(angles) != x.shape[0]:
+        raise ShapeError(f"rotate: {len(angles)} angles for a batch of {x.shape[0]}")
+    c = (0.0, 0.0) if center is None else (center[0] - w * 0.5, center[1] - h * 0.5)
+    theta = Tensor([_rotation_theta(a, c, h, w) for a in angles], dtype=x.dtype,
+                   device=x.device)
+    grid = affine_grid(theta, x.shape, align_corners=False)
+    out = grid_sample(x, grid, mode=mode, padding_mode=padding_mode, align_corners=False)
+    return out.reshape(input.shape) if single else out
+
+
+def _rotation_theta(angle: float, center, h: int, w: int) -> list:
+    """``affine_grid``'s theta of a turn by ``angle`` degrees about ``center`` (pixels from
+    the image centre)."""
+    cx, cy = center
     a = math.radians(angle)
     cos, sin = math.cos(a), math.sin(a)
     # the inverse map in centred pixels (y down): p = M u + t, M = [[cos, -sin], [sin, cos]]
@@ -221,8 +236,4 @@ def rotate(input: Tensor, angle: float, center=None, mode: str = "bilinear",  # 
     m[2] = m[0] * -cx + m[1] * -cy + cx
     m[5] = m[3] * -cx + m[4] * -cy + cy
     # centred pixels -> normalised coordinates (align_corners=False: u = x_norm * w / 2)
-    theta = [[m[0], m[1] * h / w, 2.0 * m[2] / w], [m[3] * w / h, m[4], 2.0 * m[5] / h]]
-    theta = Tensor([theta] * x.shape[0], dtype=x.dtype, device=x.device)
-    grid = affine_grid(theta, x.shape, align_corners=False)
-    out = grid_sample(x, grid, mode=mode, padding_mode=padding_mode, align_corners=False)
-    return out.reshape(input.shape) if single else out
+    return [[m[0], m[1] * h / w, 2.0 * m[2] / w], [m[3] * w / h, m[4], 2.0 * m[5] / h]]

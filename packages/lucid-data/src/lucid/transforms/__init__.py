@@ -12,6 +12,7 @@ transform also has ``apply_batch`` for a leading batch axis (see
 """
 
 from lucid.transforms.base import RandomTransform, SpatialTransform, Transform
+from lucid.transforms.color import Grayscale, RandomGrayscale
 from lucid.transforms.geometry import (
     CenterCrop,
     Pad,
@@ -20,8 +21,10 @@ from lucid.transforms.geometry import (
     RandomVerticalFlip,
     Resize,
 )
+from lucid.transforms.rotation import RandomRotation
 from lucid.transforms.tensor import Compose, Lambda, Normalize, ToTensor
 
 __all__ = ["Transform", "RandomTransform", "SpatialTransform", "Compose", "Lambda",
            "ToTensor", "Normalize", "Resize", "CenterCrop", "Pad", "RandomCrop",
-           "RandomHorizontalFlip", "RandomVerticalFlip"]
+           "RandomHorizontalFlip", "RandomVerticalFlip", "RandomRotation", "Grayscale",
+           "RandomGrayscale"]
