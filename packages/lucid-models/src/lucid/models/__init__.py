@@ -14,6 +14,8 @@ from lucid.models.efficientnet import *  # noqa: F403
 from lucid.models.efficientnet import __all__ as _efficientnet
 from lucid.models.inception import *  # noqa: F403
 from lucid.models.inception import __all__ as _inception
+from lucid.models.inception_next import *  # noqa: F403
+from lucid.models.inception_next import __all__ as _inception_next
 from lucid.models.inception_res import *  # noqa: F403
 from lucid.models.inception_res import __all__ as _inception_res
 from lucid.models.lenet import LeNet, lenet_1, lenet_4, lenet_5
@@ -62,5 +64,5 @@ from lucid.weights.entries import __all__ as _weights  # noqa: E402
 
 __all__ += [n for n in _weights if n not in __all__]
 # mobile/efficient/ConvNeXt zoo
-__all__ += [*_convnext, *_convnext_v2, *_efficientnet, *_mobilenet, *_mobilenet_v2, *_mobilenet_v3,
-            *_mobilenet_v4]
+__all__ += [*_convnext, *_convnext_v2, *_efficientnet, *_inception_next, *_mobilenet,
+            *_mobilenet_v2, *_mobilenet_v3, *_mobilenet_v4]
