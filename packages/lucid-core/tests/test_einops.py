@@ -82,3 +82,12 @@ def test_gradients_match_finite_differences():
             xp[idx] += sign * eps
             grad[idx] += sign * f(lucid.tensor(xp)).item() / (2 * eps)
     np.testing.assert_allclose(t.grad.numpy(), grad, rtol=1e-2, atol=1e-2)
+
+
+def test_einsum_original_lucid_order_pattern_first():
+    rng = np.random.default_rng(1)
+    a, b = rng.standard_normal((2, 3)), rng.standard_normal((3, 4))
+    got = le.einsum("ij,jk->ik", lucid.tensor(a), lucid.tensor(b))  # the original's spelling
+    np.testing.assert_allclose(got.numpy(), a @ b, rtol=1e-6)
+    named = le.einsum(lucid.tensor(a), lucid.tensor(b), "row k, k col -> row col")
+    np.testing.assert_allclose(named.numpy(), a @ b, rtol=1e-6)

@@ -5,6 +5,10 @@
 :func:`lucid.einsum`'s subscripts (``...`` passes through), so the gradient is
 ``lucid.einsum``'s own (an einsum of the other operands and the output gradient).
 The output side is required, as in einops.
+
+The original Lucid's spelling, pattern first with one letter per axis
+(``lucid.einops.einsum("ij,jk->ik", a, b)``, NumPy's and PyTorch's), keeps working: a
+pattern given first goes to :func:`lucid.einsum` as it is.
 """
 
 from __future__ import annotations
@@ -37,10 +41,13 @@ def _letters(op: str, side: str, mapping: dict[str, str]) -> str:
 
 
 def einsum(*tensors_and_pattern) -> Tensor:
-    """``einsum(*tensors, pattern)``: Einstein summation with named axes (see module doc)."""
+    """``einsum(*tensors, pattern)``: Einstein summation with named axes (see module doc);
+    ``einsum(subscripts, *tensors)``, the original Lucid's order, is NumPy-style einsum."""
+    if tensors_and_pattern and isinstance(tensors_and_pattern[0], str):
+        return lucid.einsum(*tensors_and_pattern)
     if not tensors_and_pattern or not isinstance(tensors_and_pattern[-1], str):
         raise TypeError("einsum: call as einsum(tensor1, tensor2, ..., pattern) with the "
-                        "pattern string last")
+                        "pattern string last (or einsum('ij,jk->ik', a, b), pattern first)")
     *tensors, pattern = tensors_and_pattern
     if not tensors:
         raise ValueError("einsum: no tensors given")
