@@ -34,7 +34,8 @@ import math
 from lucid.errors import ShapeError
 from lucid.tensor import Tensor
 
-__all__ = ["affine_grid", "grid_sample", "rotate"]
+# exported by lucid.nn.functional (F.affine_grid, F.grid_sample, F.rotate), not at the top
+__all__: list[str] = []
 
 _MODES = ("bilinear", "nearest")
 _PADDING = ("zeros", "border", "reflection")
