@@ -48,6 +48,7 @@ from dataclasses import dataclass
 
 import lucid
 from lucid import nn
+from lucid.models.model_init import init_fan_out_
 from lucid.models.registry import register_model
 from lucid.weights.api import load_weights_into
 
@@ -186,14 +187,11 @@ class CSPNet(nn.Module):
             width = cfg.out
         self.stages = nn.Sequential(*layers)
         self.head = ClassifierHead(width, num_classes, drop_rate)
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-            elif isinstance(m, nn.Linear):
-                nn.init.normal_(m.weight, 0.0, 0.01)
-                nn.init.zeros_(m.bias)
-            elif zero_init_last and isinstance(m, (BottleneckBlock, DarkBlock)):
-                m.zero_init_last()
+        init_fan_out_(self, linear="normal")
+        if zero_init_last:
+            for m in self.modules():
+                if isinstance(m, (BottleneckBlock, DarkBlock)):
+                    m.zero_init_last()
 
     def forward(self, x):
         return self.head(self.stages(self.stem(x)))

@@ -7,8 +7,8 @@ by a linear 1x1 convolution (with bias, no batch norm), scaled and added::
     y = ReLU(x + scale * conv1x1(concat(branch_i(x))))
 
 ``Block35`` works on the 35x35 grid, ``Block17`` on 17x17, ``Block8`` on 8x8 (the paper's
-Inception-ResNet-A/B/C); ``ReductionA`` (shared with Inception v4) and ``ReductionB``
-shrink the grid between them. Every other convolution is
+Inception-ResNet-A/B/C); ``InceptionReductionA`` (shared with Inception v4) and
+``ReductionB`` shrink the grid between them. Every other convolution is
 ``conv (no bias) - BN (eps 1e-3) - ReLU``.
 
 ``inception_resnet_v2`` follows timm's ``inception_resnet_v2`` (the TF-slim network Google
@@ -38,7 +38,7 @@ from __future__ import annotations
 import lucid
 from lucid import nn
 from lucid.models.blocks.inception_conv import inception_conv as conv
-from lucid.models.blocks.inception_reduction import ReductionA
+from lucid.models.blocks.inception_reduction import InceptionReductionA
 from lucid.models.registry import register_model
 from lucid.weights.api import load_weights_into
 
@@ -175,7 +175,7 @@ class InceptionResNetV2(_InceptionResNet):
         self.maxpool_5a = nn.MaxPool2d(3, stride=2)
         self.mixed_5b = Mixed5b()
         self.repeat = nn.Sequential(*[Block35(320, scale=0.17) for _ in range(10)])
-        self.mixed_6a = ReductionA(320, k=256, l=256, m=384, n=384)
+        self.mixed_6a = InceptionReductionA(320, k=256, l=256, m=384, n=384)
         self.repeat_1 = nn.Sequential(*[Block17(1088, scale=0.10) for _ in range(20)])
         self.mixed_7a = ReductionB(1088, 384, 288, 288, 320)
         self.repeat_2 = nn.Sequential(*[Block8(2080, scale=0.20) for _ in range(9)])
@@ -199,7 +199,7 @@ class InceptionResNetV1(_InceptionResNet):
         self.conv2d_4b = conv(192, 256, 3, stride=2)
         self.repeat = nn.Sequential(*[Block35(256, b=32, c1=32, c2=32, scale=0.17)
                                       for _ in range(5)])
-        self.mixed_6a = ReductionA(256, k=192, l=192, m=256, n=384)
+        self.mixed_6a = InceptionReductionA(256, k=192, l=192, m=256, n=384)
         self.repeat_1 = nn.Sequential(*[Block17(896, b0=128, r=128, c1=128, c2=128,
                                                 scale=0.10) for _ in range(10)])
         self.mixed_7a = ReductionB(896, 384, 256, 256, 256)

@@ -3,6 +3,8 @@
 from lucid.models.blocks.conv_norm_act import ConvNormAct
 from lucid.models.blocks.edge_residual import EdgeResidual
 from lucid.models.blocks.fused_mbconv import FusedMBConv
+from lucid.models.blocks.inception_conv import inception_conv
+from lucid.models.blocks.inception_reduction import InceptionReductionA
 from lucid.models.blocks.inverted_residual import InvertedResidual
 from lucid.models.blocks.layer_norm_2d import LayerNorm2d
 from lucid.models.blocks.layer_scale import LayerScale2d
@@ -11,6 +13,6 @@ from lucid.models.blocks.mobile_attention import MobileAttention, MultiQueryAtte
 from lucid.models.blocks.split_attention import SplitAttention
 from lucid.models.blocks.universal_inverted_bottleneck import UniversalInvertedBottleneck
 
-__all__ = ["ConvNormAct", "EdgeResidual", "FusedMBConv", "InvertedResidual", "LayerNorm2d",
-           "LayerScale2d", "MBConv", "MobileAttention", "MultiQueryAttention2d", "SplitAttention",
-           "UniversalInvertedBottleneck"]
+__all__ = ["ConvNormAct", "EdgeResidual", "FusedMBConv", "InceptionReductionA", "inception_conv",
+           "InvertedResidual", "LayerNorm2d", "LayerScale2d", "MBConv", "MobileAttention",
+           "MultiQueryAttention2d", "SplitAttention", "UniversalInvertedBottleneck"]

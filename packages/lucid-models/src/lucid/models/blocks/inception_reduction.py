@@ -1,4 +1,5 @@
-"""``ReductionA``: the 35x35 -> 17x17 grid reduction of Inception-v4 and Inception-ResNet.
+"""``InceptionReductionA``: the 35x35 -> 17x17 grid reduction of Inception-v4 and
+Inception-ResNet.
 
 Szegedy et al. 2016 (arXiv:1602.07261), Figure 7 and Table 1. Three parallel branches on
 the same input, concatenated on channels (output ``n + m + in_channels``)::
@@ -18,10 +19,10 @@ import lucid
 from lucid import nn
 from lucid.models.blocks.inception_conv import inception_conv
 
-__all__ = ["ReductionA"]
+__all__ = ["InceptionReductionA"]
 
 
-class ReductionA(nn.Module):
+class InceptionReductionA(nn.Module):
     """Inception Reduction-A with filter counts ``(k, l, m, n)`` (Table 1 of the paper)."""
 
     def __init__(self, in_channels: int, k: int, l: int, m: int, n: int) -> None:  # noqa: E741

@@ -4,9 +4,9 @@ Szegedy et al., "Inception-v4, Inception-ResNet and the Impact of Residual Conne
 Learning", AAAI 2017 (arXiv:1602.07261), Figures 3-9. ``features`` is one sequence of 22
 modules: the stem (three convolutions, ``Mixed3a``: maxpool | 3x3/2,
 ``Mixed4a``: 1x1-3x3 | 1x1-1x7-7x1-3x3, ``Mixed5a``: 3x3/2 | maxpool) to 35x35x384, four
-``InceptionA``, ``ReductionA`` (k, l, m, n = 192, 224, 256, 384) to 17x17x1024, seven
-``InceptionB``, ``ReductionB`` to 8x8x1536, three ``InceptionC``; then global average
-pooling and the classifier ``last_linear``. Every convolution is
+``InceptionA``, ``InceptionReductionA`` (k, l, m, n = 192, 224, 256, 384) to
+17x17x1024, seven ``InceptionB``, ``ReductionB`` to 8x8x1536, three ``InceptionC``; then
+global average pooling and the classifier ``last_linear``. Every convolution is
 ``conv (no bias) - BN (eps 1e-3) - ReLU``; the pooling branches average over valid pixels
 only (``count_include_pad=False``).
 
@@ -25,7 +25,7 @@ from __future__ import annotations
 import lucid
 from lucid import nn
 from lucid.models.blocks.inception_conv import inception_conv as conv
-from lucid.models.blocks.inception_reduction import ReductionA
+from lucid.models.blocks.inception_reduction import InceptionReductionA
 from lucid.models.registry import register_model
 from lucid.weights.api import load_weights_into
 
@@ -166,7 +166,7 @@ class InceptionV4(nn.Module):
         features = [conv(in_channels, 32, 3, stride=2), conv(32, 32, 3),
                     conv(32, 64, 3, padding=1), Mixed3a(), Mixed4a(), Mixed5a()]
         features += [InceptionA() for _ in range(4)]
-        features += [ReductionA(384, k=192, l=224, m=256, n=384)]
+        features += [InceptionReductionA(384, k=192, l=224, m=256, n=384)]
         features += [InceptionB() for _ in range(7)]
         features += [ReductionB()]
         features += [InceptionC() for _ in range(3)]
