@@ -83,3 +83,15 @@ def test_create_graph_gradients_are_explained_too():
     steps = lucid.explain(g.sum(), quiet=True)
     assert steps and all(s.op for s in steps)
     np.testing.assert_allclose(x.grad.numpy(), [6.0, 12.0])  # d/dx sum(3x^2) = 6x
+
+
+def test_every_differentiable_op_has_a_rule_to_show():
+    from lucid.autograd.explain import op_rule
+    from lucid.ops.registry import OPS
+
+    rules = {name: op_rule(op) for name, op in OPS.items() if op.differentiable}
+    assert all(forward for forward, _ in rules.values())
+    assert rules["relu"] == ("y = max(x, 0)", "dx = 0 if y <= 0 else dy")
+    assert rules["eigh"][1]  # "forward. VJP: ..." docstrings are split too
+    with_vjp = sum(1 for _, vjp in rules.values() if vjp)
+    assert with_vjp >= len(rules) - 2  # conv_weight_grad states its VJP in prose

@@ -70,11 +70,15 @@ class ExplainStep:
 
 def op_rule(op) -> tuple[str, str]:
     """``(forward, vjp)`` from the first paragraph of the op class's docstring, which states
-    ``forward; vjp`` by convention (``"y = max(x, 0)"``, ``"dx = 0 if y <= 0 else dy"``)."""
+    ``forward; vjp`` by convention (``"y = max(x, 0)"``, ``"dx = 0 if y <= 0 else dy"``),
+    or ``forward. VJP: ...`` (the linear-algebra ops)."""
     doc = (type(op).__doc__ or "").strip().split("\n\n")[0]
     text = " ".join(doc.split()).replace("``", "")
-    forward, sep, vjp = text.partition("; ")
-    return (forward.strip(), vjp.strip().rstrip(".")) if sep else (text, "")
+    for separator in ("; ", " VJP"):
+        forward, sep, vjp = text.partition(separator)
+        if sep:
+            return forward.strip(), vjp.strip().lstrip(":").strip().rstrip(".")
+    return text, ""
 
 
 class _Session:
