@@ -112,8 +112,8 @@ SMALL = (1, 1, 1, 1)
 SMALL_NETS = {
     "resnext": lambda: ResNet(Bottleneck, SMALL, num_classes=5, groups=4, base_width=8,
                               drop_path_rate=0.1),
-    "wide_cifar": lambda: ResNet(Bottleneck, SMALL, num_classes=5, base_width=128,
-                                 cifar_stem=True, zero_init_residual=True),
+    "cifar_zero_init": lambda: ResNet(BasicBlock, SMALL, num_classes=5, cifar_stem=True,
+                                      zero_init_residual=True),
     "se_basic": lambda: ResNet(BasicBlock, SMALL, num_classes=5, attn=se_attention),
     "sk_basic": lambda: ResNet(SKBasicBlock, SMALL, num_classes=5,
                                sk=dict(reduction=8, divisor=16)),
@@ -130,7 +130,7 @@ SMALL_NETS = {
 }
 
 
-SIZES = {"wide_cifar": 16}  # CIFAR stem: no downsampling before layer1
+SIZES = {"cifar_zero_init": 16}  # CIFAR stem: no downsampling before layer1
 
 
 def _train_step(model, size: int, classes: int):
@@ -152,8 +152,10 @@ def _train_step(model, size: int, classes: int):
 def test_forward_backward_small_network(kind):
     lucid.manual_seed(0)
     model = _train_step(SMALL_NETS[kind](), SIZES.get(kind, 32), 5)
-    if kind == "wide_cifar":  # zero_init_residual: the last batch norm of each block is 0
-        assert float(np.abs(model.layer1[0].bn3.weight.numpy()).max()) == 0.0
+    if kind == "cifar_zero_init":  # zero_init_residual: each block's last batch norm is 0
+        bn = model.layer1[0].bn2
+        assert float(np.abs(bn.weight.numpy()).max()) == 0.0
+        assert float(np.abs(bn.weight.grad.numpy()).max()) > 0.0
 
 
 def test_forward_backward_resnet_18_factory():
