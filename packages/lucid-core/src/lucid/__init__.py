@@ -102,6 +102,11 @@ def _load_optional(name: str):
         return None
 
 
+# ``import lucid.nn`` without lucid-nn installed says which distribution to install
+from lucid.siblings import install_hint_finder  # noqa: E402
+
+install_hint_finder()
+
 for _name in ("linalg", "serialization"):
     _module = _load_optional(_name)
     if _module is not None:
