@@ -30,8 +30,7 @@ def test_registered_under_the_original_names():
 
 @pytest.mark.parametrize("name, aux", list(PARAMS))
 def test_parameter_count_with_and_without_aux_heads(name, aux):
-    # init_weights=False: the truncated-normal init draws data, which meta has none of
-    assert n_params(on_meta(name, aux_logits=aux, init_weights=False)) == PARAMS[name, aux]
+    assert n_params(on_meta(name, aux_logits=aux)) == PARAMS[name, aux]
 
 
 def test_inception_v4_parameter_count_and_output_shape():
@@ -44,8 +43,7 @@ def test_googlenet_paper_5x5_branch():
     """``branch3_kernel_size=5``: each module's third branch ends in a 5x5 convolution
     (the paper's); torchvision's 3x3 is the default. Extra weights: 16 per pair of
     (reduce, out) channels over the nine modules."""
-    model = on_meta("inception_v1", aux_logits=False, init_weights=False,
-                    branch3_kernel_size=5)
+    model = on_meta("inception_v1", aux_logits=False, branch3_kernel_size=5)
     assert model.inception3a.branch3[1].conv.weight.shape == (32, 16, 5, 5)
     pairs = [(16, 32), (32, 96), (16, 48), (24, 64), (24, 64), (32, 64), (32, 128),
              (32, 128), (48, 128)]
