@@ -22,10 +22,12 @@ Departures from the paper, as torchvision (its weights load by name): the auxili
 is batch-normalised and has no hidden fc; the pooling branches use average pooling
 (``count_include_pad=True``) with 32/64/64 pool features in A.
 
-The original Lucid's ``inception_v3`` departs from both: its third stem convolution
-outputs 288 channels in place of the max-pool/1x1/3x3 sequence, its pool branches use
-max-pooling and 64 features throughout, its convolutions have batch-norm eps 1e-5, and its
-modules are named ``incep_3``/``incep_red1``...
+The original Lucid's ``inception_v3`` departs from both: its stem replaces the second
+max-pool by a strided 3x3 convolution and adds a 3x3 convolution to 288 channels, its A/C/E
+pool branches max-pool (and every A module projects to 64), its auxiliary head is
+``adaptive avg-pool 5x5 - conv1x1 128 - fc 1024 - fc`` (GoogLeNet's), its module
+convolutions carry biases before batch norms with eps 1e-5, it returns a tuple in eval
+mode too, and its modules are named ``incep_3``/``incep_red1``...
 """
 
 from __future__ import annotations

@@ -17,7 +17,8 @@ Departures: the paper's dropout (keep 0.8) before the classifier is ``drop_rate`
 Lucid's ``inception_v4`` has two bugs that change the network: its stem feeds the same
 ``1x1-3x3`` branch twice (the 7x1/1x7 branch is never used) and its A/B/C pooling
 branches use ``AvgPool2d(3, padding=1)`` with the default stride 3, which shrinks the grid;
-its convolutions also carry biases before the batch norms (eps 1e-5).
+its convolutions also carry biases before the batch norms (eps 1e-5), its dropout is
+0.8 (the paper's keep probability), and its parameter names differ (``conv``, ``fc``).
 """
 
 from __future__ import annotations
