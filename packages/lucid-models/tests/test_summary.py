@@ -92,3 +92,14 @@ def test_modes_and_state_are_restored():
     assert (model[1].running_mean.numpy() != mean_before).any()
     with pytest.raises(ValueError, match="mode"):
         summarize(model, (8, 3), mode="test")
+
+
+def test_input_data_and_integer_inputs():
+    model = nn.Sequential(nn.Embedding(10, 4), nn.Linear(4, 2))
+    s = summarize(model, (3, 5), dtype="int64", print_table=False)  # zeros: valid indices
+    assert s.layers[-1].output_shape == (3, 5, 2)
+    t = summarize(model, input_data=lucid.tensor([[1, 9]]), print_table=False)
+    assert t.layers[0].output_shape == (1, 2, 2)
+    assert t.total_macs == 1 * 2 * 4 * 2 + 1 * 2 * 2  # linear matmul + bias; lookup is free
+    with pytest.raises(ValueError, match="exactly one"):
+        summarize(model, print_table=False)

@@ -75,18 +75,23 @@ class ModelSummary:
         return _render(self)
 
 
-def summarize(model, input_shape, *, dtype=None, device="cpu", depth: int | None = None,
-              mode: str = "eval", print_table: bool = True) -> ModelSummary:
+def summarize(model, input_shape=None, *, input_data=None, dtype=None, device="cpu",
+              depth: int | None = None, mode: str = "eval",
+              print_table: bool = True) -> ModelSummary:
     """Summarise ``model`` on an input of ``input_shape`` (a shape with the batch dim, or a
-    list of shapes for a model taking several inputs). ``depth`` limits the rows shown by
-    nesting depth (the totals always cover everything); ``mode`` is ``"eval"``,
-    ``"train"`` or ``"same"`` (the mode the forward pass runs in)."""
+    list of shapes for a model taking several inputs), or on ``input_data`` (a tensor or a
+    list of them). Inputs made from a shape are standard normal, or zeros for an integer
+    ``dtype`` (valid indices for embeddings). ``depth`` limits the rows shown by nesting
+    depth (the totals always cover everything); ``mode`` is ``"eval"``, ``"train"`` or
+    ``"same"`` (the mode the forward pass runs in)."""
     if mode not in ("eval", "train", "same"):
         raise ValueError(f"summarize: mode must be 'eval', 'train' or 'same', got {mode!r}")
-    shapes = _input_shapes(input_shape)
-    rng = np.random.default_rng(0)
-    inputs = [lucid.tensor(rng.standard_normal(s).astype(np.float32), dtype=dtype,
-                           device=device) for s in shapes]
+    if (input_shape is None) == (input_data is None):
+        raise ValueError("summarize: give exactly one of input_shape and input_data")
+    if input_data is not None:
+        inputs = list(input_data) if isinstance(input_data, (list, tuple)) else [input_data]
+    else:
+        inputs = _make_inputs(_input_shapes(input_shape), dtype, device)
     calls: list[LayerInfo] = []
     stack: list[tuple[int, int]] = []  # (row index, MACs counted when the call began)
     counter = lucid.count_flops()
@@ -117,6 +122,14 @@ def summarize(model, input_shape, *, dtype=None, device="cpu", depth: int | None
     if print_table:
         print(summary)
     return summary
+
+
+def _make_inputs(shapes, dtype, device) -> list:
+    """Inputs from a private generator (Lucid's global random state is left alone)."""
+    integer = dtype is not None and not lucid.dtypes.to_dtype(dtype).is_floating_point
+    rng = np.random.default_rng(0)
+    return [lucid.tensor(np.zeros(s) if integer else rng.standard_normal(s).astype(np.float32),
+                         dtype=dtype, device=device) for s in shapes]
 
 
 def _input_shapes(input_shape) -> list[tuple[int, ...]]:
