@@ -13,6 +13,7 @@ then adds :func:`~lucid.flops.formulas.macs` of the call to every active counter
 ``Tensor._wrap`` (which wraps every op output) for a version that tags the output with a
 record of the call; leaving the last block puts the original tables back. Outside a block
 the dispatch path is untouched: no flag, no check. Blocks nest; each counts what ran in it.
+The swap is process-wide: ops other threads run while a block is open are counted too.
 
 ``Tensor.flops`` sums the records of the tensor's history: the op that made it and, once
 each, every op before it that it depends on (a residual branch used twice counts once).
