@@ -4,7 +4,7 @@ scale, GRN and stochastic-depth settings."""
 
 import numpy as np
 import pytest
-from zoo_unit import check_train_step, n_params
+from zoo_unit import check_train_step, meta_params_and_output, n_params
 
 import lucid
 from lucid import models
@@ -26,15 +26,14 @@ def test_registered_under_the_original_names():
     assert set(V1) | set(V2) <= set(models.list_models("convnext*"))
 
 
+@pytest.mark.parametrize("name", [*V1, *V2])
+def test_parameter_count_and_output_shape_on_meta(name):
+    assert meta_params_and_output(name) == ({**V1, **V2}[name], (2, 1000))
+
+
 @pytest.mark.parametrize("name", LIGHT)
-def test_parameter_count(name):
+def test_parameter_count_on_cpu(name):
     assert n_params(models.create_model(name)) == V2[name]
-
-
-@pytest.mark.zoo
-@pytest.mark.parametrize("name", [n for n in [*V1, *V2] if n not in LIGHT])
-def test_parameter_count_zoo(name):
-    assert n_params(models.create_model(name)) == {**V1, **V2}[name]
 
 
 def test_forward_backward_small_v1_and_v2_atto():

@@ -3,7 +3,7 @@ backends, and the Inception depthwise mixer's branches checked against plain con
 
 import numpy as np
 import pytest
-from zoo_unit import check_train_step, n_params
+from zoo_unit import check_train_step, meta_params_and_output, n_params
 
 import lucid
 from lucid import models
@@ -22,10 +22,9 @@ def test_parameter_count_atto():
     assert n_params(models.inception_next_atto()) == PARAMS["inception_next_atto"]
 
 
-@pytest.mark.zoo
-@pytest.mark.parametrize("name", list(PARAMS)[1:])
-def test_parameter_count_zoo(name):
-    assert n_params(models.create_model(name)) == PARAMS[name]
+@pytest.mark.parametrize("name", list(PARAMS))
+def test_parameter_count_and_output_shape_on_meta(name):
+    assert meta_params_and_output(name) == (PARAMS[name], (2, 1000))
 
 
 def test_forward_backward_atto():

@@ -5,7 +5,7 @@ Reference counts (1000 classes): torchvision's ``mobilenet_v2``/``mobilenet_v3_*
 """
 
 import pytest
-from zoo_unit import check_train_step, n_params
+from zoo_unit import check_train_step, meta_params_and_output, n_params
 
 from lucid import models
 
@@ -23,8 +23,13 @@ def test_registered_under_the_original_names():
     assert set(NAMES) <= set(models.list_models("mobilenet*"))
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if n in models.list_models()])
-def test_parameter_count(name):
+@pytest.mark.parametrize("name", NAMES)
+def test_parameter_count_and_output_shape_on_meta(name):
+    assert meta_params_and_output(name) == (PARAMS[name], (2, 1000))
+
+
+@pytest.mark.parametrize("name", LIGHT)
+def test_parameter_count_on_cpu(name):
     assert n_params(models.create_model(name)) == PARAMS[name]
 
 

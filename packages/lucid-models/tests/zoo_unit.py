@@ -24,3 +24,16 @@ def check_train_step(model, shape=(2, 3, 32, 32), num_classes: int = 10) -> None
     assert x.grad is not None and x.grad.shape == x.shape
     missing = [name for name, p in model.named_parameters() if p.grad is None]
     assert not missing, f"no gradient for {missing[:5]}"
+
+
+def meta_params_and_output(name: str, size: int = 224) -> tuple[int, tuple]:
+    """Build the registered model ``name`` on the shape-only ``meta`` device (no memory,
+    milliseconds) and return its parameter count and eval-mode output shape for a
+    ``(2, 3, size, size)`` batch."""
+    from lucid import models
+
+    with lucid.device("meta"):
+        model = models.create_model(name).eval()
+        out = model(lucid.zeros(2, 3, size, size))
+    assert all(str(p.device) == "meta" for p in model.parameters())
+    return n_params(model), tuple(out.shape)
