@@ -19,7 +19,7 @@ _LAYER_MODULES = ["linear", "flatten", "embedding", "activation", "dropout", "lo
                   "pixelshuffle", "distance", "conv_bn_relu", "depth_separable",
                   "squeeze_excite", "selective_kernel", "drop_block", "einops_layers",
                   "global_response_norm"]
-_OPTIONAL_MODULES = ["rnn", "attention", "transformer"]
+_OPTIONAL_MODULES = ["rnn", "attention", "transformer", "multi_head_attention"]
 
 __all__ = ["Module", "Parameter", "Buffer", "Sequential", "ModuleList", "ModuleDict",
            "ParameterList", "ParameterDict", "RemovableHandle", "functional", "init", "utils"]
