@@ -173,3 +173,16 @@ def test_einsum_matches_einops(pattern, shapes):
     for t, tt in zip(tensors, torch_in):
         np.testing.assert_allclose(t.grad.numpy(), tt.grad.numpy(), rtol=1e-4, atol=1e-5)
 
+
+
+@pytest.mark.parametrize("pattern", ["b _ h w", "b ... w", "... c", "_ _ _ _", "b c h w"])
+def test_parse_shape_matches_einops(pattern):
+    assert le.parse_shape(lucid.tensor(X), pattern) == einops.parse_shape(X, pattern)
+
+
+@pytest.mark.parametrize("pattern", ["b (c h) w", "b c h"])
+def test_parse_shape_refusals_match_einops(pattern):
+    with pytest.raises(ValueError):
+        le.parse_shape(lucid.tensor(X), pattern)
+    with pytest.raises((einops.EinopsError, RuntimeError)):  # einops raises RuntimeError here
+        einops.parse_shape(X, pattern)

@@ -93,7 +93,7 @@ def parse_side(op: str, text: str) -> Side:
             side.anonymous[name] = size
             (current if current is not None else _new_group(side)).append(name)
         elif token[0].isalpha() or token[0] == "_":
-            if token in seen:
+            if token in seen and token != "_":
                 raise ValueError(f"{op}: axis {token!r} appears twice in {text!r}")
             seen.add(token)
             (current if current is not None else _new_group(side)).append(token)
