@@ -56,5 +56,6 @@ def test_v2_xl_matches_torchvision_class_and_timm_count():
     zp.assert_same_outputs(ours, zp.randomise(_tv_v2_xl()), (1, 3, 64, 64))
 
 
+@pytest.mark.zoo
 def test_b7_layout_matches_torchvision():
     zp.assert_same_layout(models.efficientnet_b7(), tv_model("efficientnet_b7"))
