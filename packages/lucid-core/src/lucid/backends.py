@@ -123,6 +123,30 @@ def bind(device, backend_name: str) -> Backend:
     return backend
 
 
+def rebind(device, backend_name: str, *movables) -> Backend:
+    """:func:`bind`, then move each of ``movables`` (modules, optimizers: anything whose
+    ``to(device)`` moves it in place) to the new binding, in the order given.
+
+    Tensors made before a rebinding keep the previous backend's arrays and raise a
+    ``BackendError`` when used; ``rebind("cpu", "mlx", model, optimizer)`` moves a model's
+    parameters and buffers and its optimizer's state in one call. A plain tensor is not
+    moved in place: write ``t = t.to(device)``."""
+    for m in movables:
+        if isinstance(m, _tensor_type()) or not callable(getattr(m, "to", None)):
+            raise TypeError(f"rebind: {type(m).__name__} cannot be moved in place; pass "
+                            "modules and optimizers, and move a tensor with t = t.to(device)")
+    backend = bind(device, backend_name)
+    for m in movables:
+        m.to(device)
+    return backend
+
+
+def _tensor_type():
+    from lucid.tensor import Tensor
+
+    return Tensor
+
+
 def unbind(device) -> None:
     """Leave ``device`` without a backend (the next use binds its default again)."""
     with _lock:

@@ -46,7 +46,7 @@ import numpy as np
 import lucid
 from lucid import Tensor
 from lucid.autograd import raw_ops
-from lucid.errors import DeviceMismatchError, DTypeError, ShapeError
+from lucid.errors import BackendError, DeviceMismatchError, DTypeError, ShapeError
 from lucid.lazy import eval_tensors, tensors_in
 
 __all__ = ["Optimizer", "required", "store", "check_lr", "check_number",
@@ -201,6 +201,14 @@ class Optimizer:
         p.set_(array)
         self._owned[p] = array
 
+    def to(self, device) -> Optimizer:
+        """Move the state tensors to ``device`` (in place; returns ``self``), e.g. after
+        ``lucid.backends.bind``; move the parameters with their module's ``to``."""
+        from lucid.optim.state_device import move_state
+
+        move_state(self, device)
+        return self
+
     # -- the step loop ------------------------------------------------------------------
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget every parameter's gradient (``grad = None``), or fill it with zeros."""
@@ -294,7 +302,14 @@ class Optimizer:
                     raise DeviceMismatchError(
                         f"{where}: parameter {index} of shape {p.shape} is on {p.device} "
                         f"but its state {key!r} is on {t.device}; move the optimizer state "
-                        "with load_state_dict after moving the model")
+                        "with optimizer.to(device) after moving the model")
+                old, new = raw_ops(t).backend, raw_ops(p).backend
+                if old is not new:
+                    raise BackendError(
+                        f"{where}: state {key!r} of parameter {index} was made by backend "
+                        f"{old.name!r}, the parameter is now served by {new.name!r} (the device "
+                        f"was rebound); move the state with optimizer.to({str(p.device)!r}), "
+                        "or model and optimizer together with lucid.backends.rebind")
             if isinstance(value, Tensor):
                 if value.shape != p.shape:
                     raise ShapeError(f"{where}: state {key!r} of parameter {index} has shape "
