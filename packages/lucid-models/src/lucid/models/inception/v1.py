@@ -29,7 +29,8 @@ Departures, all torchvision's, kept so its ImageNet weights load by name:
 
 The original Lucid departs further: convolution biases before every batch norm, batch-norm
 eps 1e-5, modules named ``incep_3``/``incep_4bcd``, a tuple ``(logits, aux2, aux1)``
-returned in eval mode too, and PyTorch's default initialisation.
+returned in eval mode too, and PyTorch's default initialisation (its 5x5 branches and main
+dropout 0.4 follow the paper, so torchvision's weights do not load into it).
 """
 
 from __future__ import annotations
