@@ -35,7 +35,11 @@ def abs_(x):
 
 @kernel("sign")
 def sign(x):
-    return mx.array(x) if x.dtype == mx.bool_ else mx.sign(x)
+    if x.dtype == mx.bool_:
+        return mx.array(x)
+    if _is_float(x):  # MLX's sign(NaN) is 0; NaN stays NaN (as NumPy's)
+        return mx.where(mx.isnan(x), x, mx.sign(x))
+    return mx.sign(x)
 
 
 @kernel("floor")

@@ -3,10 +3,11 @@
 Output position ``i`` (per spatial dim, input size ``S``, output size ``O``) pools the
 input window ``[floor(i*S/O), ceil((i+1)*S/O))`` (PyTorch's rule).
 
-The average is separable: ``y = x x_1 A_1 x_2 A_2 ...`` with ``A_d`` the ``(O, S)``
-matrix holding ``1/len(window)`` on each window, so it is composed from ``matmul``
-(its gradient is the transposed averaging, for free); when ``O`` divides ``S``
-the windows are equal and disjoint and a dim is just ``reshape`` + ``mean``. The
+The average is separable, one spatial dim after the other, composed from ops (the
+gradient comes for free): when ``O`` divides ``S`` the windows are equal and disjoint and
+a dim is ``reshape`` + ``mean``; otherwise it is the ``stack`` of the ``O`` window means
+(not a product with an averaging matrix, where ``NaN * 0`` would spread one NaN or Inf to
+every output). The
 maximum is an op with the flat argmax indices as second output;
 ``dx = pool_scatter(dy, indices)``.
 """
@@ -16,6 +17,7 @@ from __future__ import annotations
 from lucid.errors import ShapeError
 from lucid.ops._conv_args import batchify
 from lucid.ops.registry import Op, apply, register
+from lucid.ops.shape_join import stack
 from lucid.tensor import Tensor
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d",
@@ -43,17 +45,6 @@ def _windows(size: int, out: int):
     return [((i * size) // out, -((-(i + 1) * size) // out)) for i in range(out)]
 
 
-def _averaging_matrix(size: int, out: int, like: Tensor) -> Tensor:
-    """``(out, size)``: row ``i`` is ``1/len`` on window ``i``, zero elsewhere."""
-    rows = []
-    for start, end in _windows(size, out):
-        row = [0.0] * size
-        for j in range(start, end):
-            row[j] = 1.0 / (end - start)
-        rows.append(row)
-    return Tensor(rows, dtype=like.dtype, device=like.device)
-
-
 def adaptive_avg_pool_nd(nd, op, x, output_size) -> Tensor:
     x, unbatched = batchify(x, nd, op)
     if not x.dtype.is_floating_point:
@@ -63,7 +54,6 @@ def adaptive_avg_pool_nd(nd, op, x, output_size) -> Tensor:
     if any(n < 1 for n in spatial):
         raise ShapeError(f"{op}: input {x.shape} has an empty spatial dim")
     y = x
-    # last dim: y @ A^T; dim i < last: A @ y with y viewed (..., S_i, prod(later outputs))
     for i in reversed(range(nd)):
         if spatial[i] == sizes[i]:
             continue
@@ -72,12 +62,9 @@ def adaptive_avg_pool_nd(nd, op, x, output_size) -> Tensor:
             width = spatial[i] // sizes[i]
             y = y.reshape(lead + (sizes[i], width) + later).mean(axis=3 + i)
             continue
-        a = _averaging_matrix(spatial[i], sizes[i], x)
-        if not later:
-            y = y @ a.mT
-        else:
-            flat = y.reshape(lead + (spatial[i], -1))
-            y = (a @ flat).reshape(lead + (sizes[i],) + later)
+        before = (slice(None),) * (2 + i)
+        y = stack([y[before + (slice(start, end),)].mean(axis=2 + i)
+                   for start, end in _windows(spatial[i], sizes[i])], axis=2 + i)
     return y.reshape(y.shape[1:]) if unbatched else y
 
 

@@ -238,13 +238,28 @@ def neg(x):
 
 
 def floor_divide(x, y):
-    """``floor(x / y)``."""
-    return _binary("floor_divide", x, y)
+    """``floor(x / y)``; integer division by zero raises ``ZeroDivisionError`` (as PyTorch;
+    float division by zero gives +-inf or NaN)."""
+    return _integer_division_checked("floor_divide", x, y)
 
 
 def remainder(x, y):
-    """``x % y`` with the sign of ``y`` (Python semantics)."""
-    return _binary("remainder", x, y)
+    """``x % y`` with the sign of ``y`` (Python semantics); an integer ``x % 0`` raises
+    ``ZeroDivisionError`` (as PyTorch)."""
+    return _integer_division_checked("remainder", x, y)
+
+
+def _integer_division_checked(op_name: str, x, y):
+    """``op(x, y)``, refusing a zero divisor when the result is an integer (NumPy would
+    return 0, MLX garbage). The check reads the divisor only for integer results."""
+    out = _binary(op_name, x, y)
+    if not out.dtype.is_floating_point:
+        zero = (y == 0).any().item() if isinstance(y, Tensor) else y == 0
+        if zero:
+            what = f"of shape {y.shape} holds 0" if isinstance(y, Tensor) else f"is {y!r}"
+            raise ZeroDivisionError(f"{op_name}: integer division by zero (result dtype "
+                                    f"{out.dtype}; the divisor {what})")
+    return out
 
 
 def _compare(op_name):
