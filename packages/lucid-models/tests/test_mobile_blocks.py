@@ -85,3 +85,26 @@ def test_layer_scale_2d():
     scale = LayerScale2d(3, 0.5)
     x = lucid.randn(2, 3, 2, 2)
     np.testing.assert_allclose(scale(x).numpy(), 0.5 * x.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("make", [lambda p: MBConv(8, 16, 8, 3, 1, nn.ReLU, drop_path=p),
+                                  lambda p: FusedMBConv(8, 16, 8, 3, 1, drop_path=p),
+                                  lambda p: UniversalInvertedBottleneck(8, 8, 3, 3, 1, 2.0,
+                                                                        drop_path=p)])
+def test_stochastic_depth_drops_whole_samples_row_mode(make):
+    """torchvision's ``StochasticDepth(mode="row")``: in training each sample's branch is
+    either dropped (y = x) or kept and scaled by 1 / (1 - p)."""
+    lucid.random.seed(3)
+    block = make(0.5).train()
+    x = lucid.randn(16, 8, 5, 5)
+    out = block(x).numpy()
+    branch_module = getattr(block, "block", None)
+    if branch_module is not None:
+        branch = branch_module(x).numpy()
+    else:
+        branch = block.pw_proj(block.dw_mid(block.pw_exp(block.dw_start(x)))).numpy()
+    kept = [np.allclose(out[i], x.numpy()[i] + 2.0 * branch[i], atol=1e-5) for i in range(16)]
+    dropped = [np.array_equal(out[i], x.numpy()[i]) for i in range(16)]
+    assert all(k != d for k, d in zip(kept, dropped))
+    assert 0 < sum(kept) < 16
+    np.testing.assert_array_equal(make(1.0).train()(x).numpy(), x.numpy())
