@@ -2,9 +2,8 @@
 :mod:`lucid.nn.functional.global_response_norm`).
 
 ``y = x + weight * (x * N(x)) + bias`` with ``N_c = ||x_c||_2 / (mean_c ||x_c||_2 + eps)``.
-``weight`` and ``bias`` (shape ``(C,)``, timm's names and shapes) start at zero, so a fresh
-layer is the identity. The original Lucid's layer kept ``(1, 1, 1, C)``-shaped parameters;
-``(C,)`` loads timm's ConvNeXt V2 checkpoints unchanged.
+``weight`` and ``bias`` (shape ``(C,)``, timm's names and shapes, so timm's ConvNeXt V2
+checkpoints load unchanged) start at zero, so a fresh layer is the identity.
 """
 
 from __future__ import annotations
