@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import lucid
+from lucid.weights import hub
 from lucid.weights.formats import load_state_file
 
 PACKAGE_FILES = Path(__file__).parent / "files"
@@ -59,9 +60,18 @@ def hash_matches(actual: str, published: str) -> bool:
     return len(published) >= 8 and actual.startswith(published.lower())
 
 
-def download(url: str, target: Path, sha256: str) -> Path:
-    """Fetch ``url`` into ``target`` via ``target.part`` (resumed if present); verify."""
+def download(url: str, target: Path, sha256: str | None) -> Path:
+    """Fetch ``url`` into ``target`` via ``target.part`` (resumed if present); verify against
+    ``sha256``, or (``None``, a hub file) against the hash the hub publishes, recorded next to
+    the file (:mod:`lucid.weights.hub`)."""
     target.parent.mkdir(parents=True, exist_ok=True)
+    if sha256 is None:
+        try:
+            sha256 = hub.published_sha256(url)
+        except (OSError, ValueError) as exc:
+            raise WeightsError(f"weights: could not get the published SHA-256 of {url} "
+                               f"({exc}); put the file at {target} with its SHA-256 in "
+                               f"{hub.sidecar(target)} to use it offline") from exc
     part = target.with_name(target.name + ".part")
     have = part.stat().st_size if part.exists() else 0
     request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
@@ -80,27 +90,30 @@ def download(url: str, target: Path, sha256: str) -> Path:
         raise WeightsError(f"weights: {url} has SHA-256 {actual}, expected {sha256}; "
                            "the download was discarded")
     os.replace(part, target)
+    hub.record_sha256(target, actual)
     return target
 
 
 @dataclass(frozen=True)
 class WeightsEntry:
-    """One pretrained file: ``file_name``, ``url``, ``sha256`` (full or a published prefix),
-    ``meta`` and ``transforms`` (a callable returning the preprocessing the weights expect,
-    as torchvision's ``partial(ImageClassification, crop_size=224)``)."""
+    """One pretrained file: ``file_name``, ``url``, ``sha256`` (full, a published prefix,
+    or ``None`` for a hub file whose hash the hub publishes), ``meta`` and ``transforms`` (a
+    callable returning the preprocessing the weights expect, as torchvision's
+    ``partial(ImageClassification, crop_size=224)``)."""
 
     file_name: str
     url: str
-    sha256: str
+    sha256: str | None
     meta: dict = field(default_factory=dict, hash=False, compare=False, repr=False)
     transforms: Callable | None = field(default=None, hash=False, compare=False, repr=False)
 
     def path(self, download_missing: bool = True) -> Path:
         """A verified local copy of the file (packaged, cached, or downloaded)."""
         for candidate in (PACKAGE_FILES / self.file_name, cache_dir() / self.file_name):
-            if candidate.is_file():
+            expected = self.sha256 or hub.recorded_sha256(candidate)
+            if candidate.is_file() and expected:
                 actual = sha256_of(candidate)
-                if hash_matches(actual, self.sha256):
+                if hash_matches(actual, expected):
                     return candidate
                 if candidate.parent == PACKAGE_FILES:
                     raise WeightsError(f"weights: packaged file {candidate} has SHA-256 "
@@ -138,6 +151,14 @@ class WeightsEnum(enum.Enum):
 
     def get_state_dict(self, map_location=None, download_missing: bool = True) -> dict:
         return self.value.get_state_dict(map_location, download_missing)
+
+
+def make_enum(name: str, members: dict[str, WeightsEntry], default: str,
+              module: str) -> type[WeightsEnum]:
+    """A :class:`WeightsEnum` subclass ``name`` with ``members`` and ``DEFAULT`` (an alias of
+    ``members[default]``), as the catalogs build them from their tables."""
+    items = [*members.items(), ("DEFAULT", members[default])]
+    return WeightsEnum(name, items, module=module, qualname=name)
 
 
 def resolve(weights) -> WeightsEntry:

@@ -3,22 +3,24 @@
 
 ``LeNet_5_Weights.FASHION_MNIST_V1`` was trained by Lucid's own demo (``nox -s demo``, see
 ``meta``) and ships inside this package, so it loads offline. The ImageNet-1k enums of
-:mod:`lucid.weights.torchvision_catalog` point at torchvision's published files.
+:mod:`lucid.weights.torchvision_catalog` point at torchvision's published files, those of
+:mod:`lucid.weights.timm_catalog` at timm's files on the Hugging Face hub.
 """
 
 from __future__ import annotations
 
 from functools import partial
 
-from lucid.weights import torchvision_catalog
+from lucid.weights import timm_catalog, torchvision_catalog
 from lucid.weights.api import WeightsEntry, WeightsEnum
 from lucid.weights.categories import FASHION_MNIST_CATEGORIES
 from lucid.weights.presets import ImageClassification
-from lucid.weights.torchvision_catalog import *  # noqa: F403 - the ImageNet-1k enums
+from lucid.weights.timm_catalog import *  # noqa: F403 - timm's ImageNet-1k enums
+from lucid.weights.torchvision_catalog import *  # noqa: F403 - torchvision's ImageNet-1k enums
 
 RELEASES = "https://github.com/lucid-dl/lucid/releases/download/weights-v1"
 
-__all__ = ["LeNet_5_Weights", *torchvision_catalog.__all__]
+__all__ = ["LeNet_5_Weights", *torchvision_catalog.__all__, *timm_catalog.__all__]
 
 
 class LeNet_5_Weights(WeightsEnum):  # noqa: N801 - torchvision's naming

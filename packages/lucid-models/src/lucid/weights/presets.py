@@ -2,7 +2,8 @@
 
 ``ImageClassification`` is torchvision's evaluation preset for ImageNet classifiers:
 
-1. resize so the shorter side is ``resize_size`` (bilinear; skipped when ``None``),
+1. resize so the shorter side is ``resize_size`` (an ``(h, w)`` pair resizes to exactly
+   that: timm's "squash" mode; skipped when ``None``),
 2. crop the central ``crop_size`` square (skipped when ``None``),
 3. scale ``uint8`` pixels to ``[0, 1]`` (``x / 255``), channels first,
 4. normalise each channel: ``(x - mean[c]) / std[c]``.
@@ -28,7 +29,7 @@ class ImageClassification:
     """``resize -> center crop -> [0, 1] -> normalise`` (see the module doc)."""
 
     crop_size: int | None = 224
-    resize_size: int | None = 256
+    resize_size: int | tuple[int, int] | None = 256
     mean: tuple = IMAGENET_MEAN
     std: tuple = IMAGENET_STD
     interpolation: str = "bilinear"

@@ -16,7 +16,7 @@ import json
 from functools import partial
 from pathlib import Path
 
-from lucid.weights.api import WeightsEntry, WeightsEnum
+from lucid.weights.api import WeightsEntry, WeightsEnum, make_enum
 from lucid.weights.categories import IMAGENET_CATEGORIES
 from lucid.weights.presets import ImageClassification
 
@@ -43,16 +43,12 @@ def _entry(record: dict, facts: dict) -> WeightsEntry:
                         sha256=published_prefix(file_name), meta=meta, transforms=preset)
 
 
-def _enum(record: dict) -> type[WeightsEnum]:
-    members = [(name, _entry(record, facts)) for name, facts in record["weights"].items()]
-    members.append(("DEFAULT", dict(members)[record["default"]]))  # an alias: same value
-    return WeightsEnum(record["enum"], members, module=__name__, qualname=record["enum"])
-
-
 def _build() -> dict[str, type[WeightsEnum]]:
     enums = {}
     for record in json.loads(TABLE.read_text(encoding="utf-8")):
-        enums[record["enum"]] = enums[record["torchvision_enum"]] = _enum(record)
+        members = {name: _entry(record, facts) for name, facts in record["weights"].items()}
+        enum = make_enum(record["enum"], members, record["default"], __name__)
+        enums[record["enum"]] = enums[record["torchvision_enum"]] = enum
     return enums
 
 
