@@ -27,7 +27,7 @@ def test_lenet5_rows_match_hand_counts(capsys):
     assert rows[""].macs == s.total_macs == sum(rows[n].macs for n in ("features", "classifier"))
     assert rows["features.1"].trainable == "--" and rows["features.0"].trainable == "True"
     assert "features.0 (Conv2d)" in printed and "Total params: 44,426" in printed
-    assert str(s) in printed
+    assert str(s) in printed and repr(s) == str(s)
 
 
 def test_memory_estimates_and_trainable_flags():

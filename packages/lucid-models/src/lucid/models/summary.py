@@ -50,9 +50,10 @@ class LayerInfo:
     output_bytes: int = 0
 
 
-@dataclass
+@dataclass(repr=False)
 class ModelSummary:
-    """What :func:`summarize` measured; ``str(summary)`` is the printed table."""
+    """What :func:`summarize` measured; ``str(summary)`` (and its repr, as torchinfo's, for
+    notebooks) is the printed table."""
 
     layers: list[LayerInfo] = field(default_factory=list)
     total_params: int = 0
@@ -73,6 +74,8 @@ class ModelSummary:
 
     def __str__(self) -> str:
         return _render(self)
+
+    __repr__ = __str__
 
 
 def summarize(model, input_shape=None, *, input_data=None, dtype=None, device="cpu",
