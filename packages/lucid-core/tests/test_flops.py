@@ -104,3 +104,22 @@ def test_per_module_counts():
     assert "matmul" in c.table() and "total" in c.table()
     with pytest.raises(TypeError, match="named_modules"):
         count_flops(object()).__enter__()
+
+
+def test_transpose_conv_attention_and_norm_counts():
+    x, w = lucid.randn(2, 4, 5, 5), lucid.randn(4, 3, 3, 3)  # (C_in, C_out, kh, kw)
+    q, k, v = lucid.randn(2, 3, 6, 8), lucid.randn(2, 3, 7, 8), lucid.randn(2, 3, 7, 5)
+    with count_flops() as c:
+        y = lucid.conv_transpose2d(x, w, stride=2)
+        lucid.avg_pool2d(x, 2)
+        lucid.layer_norm(x, (5,))
+    # each input pixel scatters through C_out x 3 x 3 weights
+    assert y.shape == (2, 3, 11, 11)
+    assert c.by_op["conv_transpose"] == 2 * 4 * 5 * 5 * (3 * 3 * 3)
+    assert c.by_op["avg_pool"] == 2 * 4 * 2 * 2 * 4
+    assert c.by_op["layer_norm"] == 2 * 4 * 5 * 5  # the fused kernel reads x once
+    nn = pytest.importorskip("lucid.nn", reason="attention lives in lucid.nn.functional")
+    with count_flops() as c:
+        nn.functional.scaled_dot_product_attention(q, k, v)
+    # the fused kernel: scores q k^T (L x S x E) and the weighted sum of v (L x S x E_v)
+    assert c.by_op["scaled_dot_product_attention"] == 2 * 3 * 6 * 7 * (8 + 5)
