@@ -123,3 +123,13 @@ def test_transpose_conv_attention_and_norm_counts():
         nn.functional.scaled_dot_product_attention(q, k, v)
     # the fused kernel: scores q k^T (L x S x E) and the weighted sum of v (L x S x E_v)
     assert c.by_op["scaled_dot_product_attention"] == 2 * 3 * 6 * 7 * (8 + 5)
+
+
+def test_recurrent_cells_count_the_recurrent_matmul():
+    nn = pytest.importorskip("lucid.nn", reason="recurrent layers live in lucid.nn")
+    x = lucid.randn(5, 2, 3)  # (T, N, I); hidden size H = 4
+    for layer, op, gates in ((nn.LSTM(3, 4), "lstm_cell", 4), (nn.GRU(3, 4), "gru_cell", 3)):
+        with count_flops() as c:
+            layer(x)
+        assert c.by_op[op] == 5 * 2 * (gates * 4) * 4  # T x N x (gates*H) x H per step
+        assert c.by_op["matmul"] == 5 * 2 * 3 * (gates * 4)  # the input projection, once
