@@ -66,8 +66,19 @@ def _windows(x, stride, groups) -> bool:
             or mx.default_device() == mx.cpu)
 
 
+def _on_integers(fn, x, w, *args):
+    """An integer convolution as PyTorch computes one (MLX's matmul and ``conv_general``
+    take floats only): in float64 on MLX's CPU device (exact while partial sums stay below
+    2**53), rounded and cast back to the integer dtype."""
+    with mx.stream(mx.cpu):
+        y = fn(x.astype(mx.float64), w.astype(mx.float64), *args)
+        return mx.round(y).astype(x.dtype)
+
+
 @kernel("conv")
 def conv(x, w, *, stride, padding, dilation, groups):
+    if not mx.issubdtype(x.dtype, mx.inexact):
+        return _on_integers(_conv_windows.conv, x, w, stride, padding, dilation, groups)
     if _windows(x, stride, groups):
         return _conv_windows.conv(x, w, stride, padding, dilation, groups)
     return general_conv(x, w, stride, padding, dilation, groups)
@@ -84,6 +95,9 @@ def general_conv(x, w, stride, padding, dilation, groups):
 
 @kernel("conv_transpose")
 def conv_transpose(g, w, *, output_size, stride, padding, dilation, groups):
+    if not mx.issubdtype(g.dtype, mx.inexact):
+        return _on_integers(_conv_windows.transpose, g, w, output_size, stride, padding,
+                            dilation, groups)
     if _windows(g, stride, groups):
         return _conv_windows.transpose(g, w, output_size, stride, padding, dilation, groups)
     return general_transpose(g, w, output_size, stride, padding, dilation, groups)
