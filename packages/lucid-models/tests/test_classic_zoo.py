@@ -168,3 +168,13 @@ def test_zoo_forward_backward_every_model(name):
     lucid.manual_seed(0)
     size = 32 if name == "resnet_1001" else 64
     _train_step(models.create_model(name, num_classes=4), size, 4)
+
+
+def test_drop_path_rate_rises_linearly_over_blocks():
+    """Stochastic depth as timm's ResNet: block i of n drops with ``rate * i / (n - 1)``."""
+    model = ResNet(BasicBlock, (2, 1, 1, 1), num_classes=2, drop_path_rate=0.2)
+    blocks = [b for stage in (model.layer1, model.layer2, model.layer3, model.layer4)
+              for b in stage]
+    rates = [getattr(b.drop_path, "drop_prob", 0.0) for b in blocks]
+    np.testing.assert_allclose(rates, [0.0, 0.05, 0.1, 0.15, 0.2])
+    assert isinstance(blocks[0].drop_path, nn.Identity)
