@@ -11,9 +11,11 @@ Parameter counts at 1000 classes: se_resnet_18 11,779,624; _34 21,960,416; _50 2
 _101 49,326,872; _152 66,821,848; se_resnext_50_32x4d 27,559,896; _101_32x4d 48,955,416;
 _101_32x8d 93,569,048; _101_64x4d 88,232,984.
 
-Departure of the original Lucid: its SE gate used ``nn.Linear`` layers with ``C // 16``
+Departures of the original Lucid: its SE gate used ``nn.Linear`` layers with ``C // 16``
 channels (no rounding to a multiple of 8), so its small-stage gates are narrower and its
-state dicts do not load timm's weights.
+state dicts do not load timm's weights; and its SE blocks added the shortcut only where a
+``downsample`` exists, dropping the identity shortcut of every other block (the paper's
+SE-ResNet keeps it, as here).
 """
 
 from __future__ import annotations
