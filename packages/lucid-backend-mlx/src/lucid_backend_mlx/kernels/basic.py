@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import mlx.core as mx
 
-from lucid_backend_mlx.kernels import _precise
+from lucid_backend_mlx.kernels import _allocation, _precise
 from lucid_backend_mlx.kernels._dtypes import mx_dtype
 from lucid_backend_mlx.kernels._registry import kernel
 
 
 @kernel("full")
 def full(*, shape, fill_value, dtype):
+    _allocation.check("full", shape, mx_dtype(dtype))
     # mx.full ignores dtype=bool for an int fill value (gives int32): cast explicitly.
     return mx.full(shape, fill_value, dtype=mx_dtype(dtype)).astype(mx_dtype(dtype))
 

@@ -11,6 +11,7 @@ import math
 
 import mlx.core as mx
 
+from lucid_backend_mlx.kernels import _allocation
 from lucid_backend_mlx.kernels._dtypes import mx_dtype
 from lucid_backend_mlx.kernels._registry import kernel
 
@@ -18,8 +19,10 @@ from lucid_backend_mlx.kernels._registry import kernel
 @kernel("arange")
 def arange(*, start, stop, step, dtype):
     if all(isinstance(v, int) for v in (start, stop, step)):
+        _allocation.check("arange", (max(-((start - stop) // step), 0),), mx.int64)
         return mx.arange(start, stop, step, dtype=mx.int64).astype(mx_dtype(dtype))
     n = max(math.ceil((stop - start) / step), 0)
+    _allocation.check("arange", (n,), mx.float64)
     with mx.stream(mx.cpu):
         values = start + step * mx.arange(n, dtype=mx.float64)
         return values.astype(mx_dtype(dtype))
@@ -38,6 +41,7 @@ def _grid(start, stop, num):
 
 @kernel("linspace")
 def linspace(*, start, stop, num, dtype):
+    _allocation.check("linspace", (num,), mx.float64)
     with mx.stream(mx.cpu):
         return _grid(start, stop, num).astype(mx_dtype(dtype))
 
@@ -51,4 +55,5 @@ def logspace(*, start, stop, num, base, dtype):
 
 @kernel("eye")
 def eye(*, n, m, dtype):
+    _allocation.check("eye", (n, n if m is None else m), mx_dtype(dtype))
     return mx.eye(n, m, dtype=mx_dtype(dtype))

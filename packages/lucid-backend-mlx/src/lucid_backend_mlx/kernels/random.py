@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mlx.core as mx
 
+from lucid_backend_mlx.kernels import _allocation
 from lucid_backend_mlx.kernels._dtypes import mx_dtype
 from lucid_backend_mlx.kernels._random_state import next_key
 from lucid_backend_mlx.kernels._registry import kernel
@@ -31,6 +32,7 @@ def unit_uniform(shape, dtype, key):
 @kernel("normal")
 def normal(*, shape, mean, std, dtype):
     target = mx_dtype(dtype)
+    _allocation.check("normal", shape, target)
     draw = target if target in (mx.float16, mx.float32, mx.float64) else mx.float32
     z = mx.random.normal(shape, dtype=draw, key=next_key())
     if std != 1.0:
@@ -43,6 +45,7 @@ def normal(*, shape, mean, std, dtype):
 @kernel("uniform")
 def uniform(*, shape, low, high, dtype):
     target = mx_dtype(dtype)
+    _allocation.check("uniform", shape, target)
     draw = target if target in (mx.float16, mx.float32, mx.float64) else mx.float32
     u = unit_uniform(tuple(shape), draw, next_key())
     if (low, high) != (0.0, 1.0):
@@ -52,6 +55,7 @@ def uniform(*, shape, low, high, dtype):
 
 @kernel("randint")
 def randint(*, shape, low, high, dtype):
+    _allocation.check("randint", shape, mx.int64)
     ints = mx.random.randint(low, high, tuple(shape), dtype=mx.int64, key=next_key())
     return ints.astype(mx_dtype(dtype))
 
