@@ -188,3 +188,14 @@ def test_softmax_without_dim_warns_as_pytorch():
         warnings.simplefilter("always")
         F.softmax(_x()[0])
     assert any("dim" in str(w.message) for w in caught)
+
+
+def test_softmax_module_axis_and_cross_entropy_loss_eps():
+    want = torch.nn.Softmax(dim=0)(torch.tensor(A)).numpy()
+    np.testing.assert_allclose(nn.Softmax(axis=0)(_x()).numpy(), want, atol=1e-6)
+    x, t = lucid.tensor(A[0]), lucid.tensor([0, 3, 1])
+    np.testing.assert_allclose(nn.CrossEntropyLoss(eps=0.3)(x, t).item(),
+                               F.cross_entropy(x, t, eps=0.3).item(), rtol=1e-6)
+    assert nn.CrossEntropyLoss(reduction=None)(x, t).shape == (3,)
+    with pytest.raises(TypeError, match="epsilon"):
+        nn.CrossEntropyLoss(epsilon=0.1)

@@ -6,6 +6,7 @@ from lucid.nn import functional as F
 from lucid.nn import init
 from lucid.nn.module import Module
 from lucid.nn.parameter import Parameter
+from lucid.spellings import original_keywords
 from lucid.tensor import Tensor
 
 __all__ = [
@@ -221,8 +222,11 @@ class Threshold(Module):
 class _DimActivation(Module):
     _fn = None
 
-    def __init__(self, dim: int | None = None) -> None:
+    def __init__(self, dim: int | None = None, **aliases) -> None:
         super().__init__()
+        if aliases:  # the original Lucid's Softmax(axis=-1)
+            dim = original_keywords(type(self).__name__, aliases, {"axis": "dim"},
+                                    dim=dim)["dim"]
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:

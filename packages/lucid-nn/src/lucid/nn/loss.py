@@ -6,6 +6,7 @@ from __future__ import annotations
 from lucid.nn import functional as F
 from lucid.nn.module import Module
 from lucid.ops._args import legacy_reduction
+from lucid.spellings import original_keywords
 from lucid.tensor import Tensor
 
 __all__ = ["MSELoss", "L1Loss", "HuberLoss", "SmoothL1Loss", "CrossEntropyLoss", "NLLLoss",
@@ -79,12 +80,21 @@ class CrossEntropyLoss(_WeightedLoss):
 
     def __init__(self, weight: Tensor | None = None, size_average=None,
                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
-                 label_smoothing: float = 0.0) -> None:
+                 label_smoothing: float = 0.0, **aliases) -> None:
+        if reduction is None:  # the original Lucid's "no reduction"
+            reduction = "none"
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
+        # the original's CrossEntropyLoss(eps=): its formula (see F.cross_entropy)
+        self.eps = original_keywords("CrossEntropyLoss", aliases,
+                                     {"eps": "eps"})["eps"] if aliases else None
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
+        if self.eps is not None:
+            return F.cross_entropy(input, target, weight=self.weight,
+                                   ignore_index=self.ignore_index, reduction=self.reduction,
+                                   label_smoothing=self.label_smoothing, eps=self.eps)
         return F.cross_entropy(input, target, weight=self.weight,
                                ignore_index=self.ignore_index, reduction=self.reduction,
                                label_smoothing=self.label_smoothing)
