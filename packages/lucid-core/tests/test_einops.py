@@ -25,6 +25,8 @@ BAD = [
     ("b (c ...) -> b c ...", {}, ValueError, r"'\(\.\.\.\)'"),
     ("b ((c) h) -> b c h", {}, ValueError, "nested"),
     ("b c h -> b c h", {"b": 0}, ValueError, "positive"),
+    ("b _ h -> _ b h", {}, ValueError, "only allowed in parse_shape"),
+    ("b _c h -> _c b h", {}, ValueError, "underscore"),
 ]
 
 

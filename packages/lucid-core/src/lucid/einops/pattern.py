@@ -2,7 +2,8 @@
 
 The pattern language (the ``einops`` package's, parsed here from scratch):
 
-- an **axis** is an identifier (``b``, ``h2``, ``head``); a name appears at most once per side;
+- an **axis** is an identifier (``b``, ``h2``, ``head``), not starting or ending with ``_``;
+  a name appears at most once per side (``_`` alone skips a dim in ``parse_shape``);
 - ``(h w)`` is a **composite** dim: one tensor dim that is the row-major product of ``h``, ``w``;
   ``()`` is a composite of nothing, a dim of size 1;
 - a **number** is an anonymous axis of that size: ``1`` is a unit dim (like ``()``), larger
@@ -93,6 +94,12 @@ def parse_side(op: str, text: str) -> Side:
             side.anonymous[name] = size
             (current if current is not None else _new_group(side)).append(name)
         elif token[0].isalpha() or token[0] == "_":
+            if token != "_" and (token[0] == "_" or token[-1] == "_"):
+                raise ValueError(f"{op}: axis name {token!r} must not start or end with an "
+                                 f"underscore (in {text!r})")
+            if token == "_" and op != "parse_shape":
+                raise ValueError(f"{op}: '_' (skip a dim) is only allowed in parse_shape, "
+                                 f"got {text!r}")
             if token in seen and token != "_":
                 raise ValueError(f"{op}: axis {token!r} appears twice in {text!r}")
             seen.add(token)
