@@ -13,6 +13,9 @@ interpolation, mean and std. Top-1/top-5 accuracy are timm's published ImageNet-
 ``eval_crop_pct``; the ten weights newer than that table (MobileNet v1/v4,
 InceptionNeXt) carry ``metrics = {}``.
 
+``convnext_xlarge`` and ``efficientnet_v2_xl`` are built in torchvision's layout (as their
+smaller siblings), which timm's files for them do not share, so they have no entry.
+
 Hub files have no hash here: the hub publishes each file's SHA-256 with the file
 (:mod:`lucid.weights.hub`), and downloads are checked against it.
 """
