@@ -93,24 +93,27 @@ def where(cond, x, y):
     return mx.where(cond, x, y)
 
 
-# A float sum over more terms than this is summed in blocks of this many (see sum_;
-# NumPy's pairwise sum uses blocks of 128 too).
+# A float sum over more than CASCADE_MIN terms is summed in blocks of SUM_BLOCK terms
+# (see sum_; NumPy's pairwise sum uses blocks of 128 too). Shorter sums stay one mx.sum:
+# no transposed copy on the hot path (batch-norm statistics, losses).
 SUM_BLOCK = 128
+CASCADE_MIN = 2**20
 
 
 @kernel("sum")
 def sum_(x, *, axis, keepdims):
     """``mx.sum``, cascaded for long float reductions: MLX's CPU sum accumulates in order in
     the input's dtype, so float32 ``ones(10**8).sum()`` stops at ``2**24 = 16777216``.
-    Summing blocks of ``SUM_BLOCK`` terms and then the block sums (recursively) keeps the
-    error near NumPy's pairwise sum and gives PyTorch's ``1e8``."""
+    Past ``CASCADE_MIN`` terms, summing blocks of ``SUM_BLOCK`` terms and then the block
+    sums (recursively) keeps the error near NumPy's pairwise sum and gives PyTorch's
+    ``1e8``."""
     if axis is not None and len(axis) == 0:
         return mx.array(x)
     axes = tuple(range(x.ndim)) if axis is None else tuple(axis)
     count = 1
     for a in axes:
         count *= x.shape[a]
-    if count <= SUM_BLOCK or not mx.issubdtype(x.dtype, mx.floating):
+    if count <= CASCADE_MIN or not mx.issubdtype(x.dtype, mx.floating):
         return mx.sum(x, axis=axis, keepdims=keepdims)
     kept = tuple(i for i in range(x.ndim) if i not in axes)
     flat = mx.transpose(x, kept + axes).reshape(tuple(x.shape[i] for i in kept) + (count,))

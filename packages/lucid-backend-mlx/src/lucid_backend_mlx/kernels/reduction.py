@@ -9,7 +9,7 @@ import mlx.core as mx
 
 from lucid_backend_mlx.kernels._dtypes import as_index
 from lucid_backend_mlx.kernels._registry import kernel
-from lucid_backend_mlx.kernels.basic import SUM_BLOCK, sum_
+from lucid_backend_mlx.kernels.basic import CASCADE_MIN, sum_
 
 
 def _reduce(fn):
@@ -86,13 +86,13 @@ def argmin(x, *, axis, keepdims):
 @kernel("var")
 def var(x, *, axis, keepdims, correction):
     """``sum (x - mean)^2 / (n - correction)`` (inf/nan when ``n <= correction``); over
-    more than ``SUM_BLOCK`` terms both sums are the cascaded :func:`basic.sum_` (``mx.var``
+    more than ``CASCADE_MIN`` terms both sums are the cascaded :func:`basic.sum_` (``mx.var``
     of float32 ``ones(10**8)`` is 0.17, not 0)."""
     axes = tuple(range(x.ndim)) if axis is None else tuple(axis)
     count = 1
     for a in axes:
         count *= x.shape[a]
-    if count <= SUM_BLOCK:
+    if count <= CASCADE_MIN:
         return mx.var(x, axis=axis, keepdims=keepdims, ddof=correction)
     d = x - sum_(x, axis=axes, keepdims=True) / count
     return sum_(d * d, axis=axes, keepdims=keepdims) / (count - correction)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from lucid_backend_numpy.kernels._registry import kernel, ufunc_kernel
@@ -61,9 +63,30 @@ def where(cond, x, y):
     return np.where(cond, x, y)
 
 
+# Longer float sums over axes NumPy would add in order are laid out to be pairwise (sum_).
+CASCADE_MIN = 2**20
+
+
 @kernel("sum")
 def sum_(x, *, axis, keepdims):
-    return np.sum(x, axis=axis, keepdims=keepdims)
+    """``np.sum``. NumPy sums pairwise (error ~ log n) only along a contiguous innermost run;
+    over other axes it adds in order, so a float32 sum of over ``CASCADE_MIN`` terms there
+    (error ~ n) is taken after moving the reduced axes last (one copy), as PyTorch's
+    cascade sum is accurate whatever the axes."""
+    if x.dtype.kind != "f" or x.itemsize > 4 or axis is None and x.flags.c_contiguous:
+        return np.sum(x, axis=axis, keepdims=keepdims)
+    axes = tuple(range(x.ndim)) if axis is None else tuple(axis)
+    count = math.prod(x.shape[a] for a in axes)
+    trailing = axes == tuple(range(x.ndim - len(axes), x.ndim)) and x.flags.c_contiguous
+    if count <= CASCADE_MIN or trailing:
+        return np.sum(x, axis=axis, keepdims=keepdims)
+    kept = tuple(i for i in range(x.ndim) if i not in axes)
+    flat = np.ascontiguousarray(x.transpose(kept + axes)).reshape(
+        tuple(x.shape[i] for i in kept) + (count,))
+    out = flat.sum(axis=-1)
+    if keepdims:
+        out = out.reshape(tuple(1 if i in axes else n for i, n in enumerate(x.shape)))
+    return out
 
 
 @kernel("reshape")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from lucid_backend_numpy.kernels._registry import kernel
+from lucid_backend_numpy.kernels.basic import CASCADE_MIN, sum_
 
 
 def _axis_reduction(fn, out_dtype=None):
@@ -43,8 +46,15 @@ kernel("min_dim", multi_output=True)(_extreme_dim(np.argmin))
 
 @kernel("var")
 def var(x, *, axis, keepdims, correction):
+    """``sum (x - mean)^2 / (n - correction)``; both sums through :func:`basic.sum_`, so a
+    long float32 variance over any axes is as accurate as a pairwise sum."""
+    axes = tuple(range(x.ndim)) if axis is None else tuple(axis)
+    count = math.prod(x.shape[a] for a in axes)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.var(x, axis=axis, ddof=correction, keepdims=keepdims)
+        if count <= CASCADE_MIN or x.dtype.kind != "f":
+            return np.var(x, axis=axis, ddof=correction, keepdims=keepdims)
+        d = x - sum_(x, axis=axes, keepdims=True) / x.dtype.type(count)
+        return sum_(d * d, axis=axes, keepdims=keepdims) / x.dtype.type(count - correction)
 
 
 def _scan(fn):
