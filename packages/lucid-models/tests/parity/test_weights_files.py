@@ -70,6 +70,27 @@ def test_torch_written_file_loads_through_an_entry(name, fmt, cache):
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
 
 
+def test_densenet_file_with_legacy_key_names(cache):
+    """torchvision's DenseNet files name layers ``norm.1`` (older module names) and have no
+    ``num_batches_tracked``; the entry renames the keys, as torchvision does when it loads
+    them, and the missing counters keep their value (as PyTorch's BatchNorm allows)."""
+    import re
+
+    reference = torchvision_model("densenet_121")
+    legacy = {re.sub(r"(denselayer\d+\.(?:norm|relu|conv))([12])\.", r"\1.\2.", k): v
+              for k, v in reference.state_dict().items()
+              if not k.endswith("num_batches_tracked")}  # the files predate that buffer
+    assert "features.denseblock1.denselayer1.norm.1.weight" in legacy
+    published = lucid_enum("densenet_121").DEFAULT.value
+    torch.save(legacy, cache / published.file_name)
+    entry = dataclasses.replace(published, sha256=sha256_of(cache / published.file_name))
+    model = models.create_model("densenet_121", weights=entry).eval()
+    x = np.random.default_rng(0).standard_normal((1, 3, 64, 64)).astype(np.float32)
+    with torch.no_grad():
+        want = reference(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(model(lucid.tensor(x)).numpy(), want, rtol=1e-4, atol=1e-4)
+
+
 def test_training_checkpoint_with_optimizer_state(tmp_path):
     net = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4))
     opt = torch.optim.SGD(net.parameters(), lr=0.1, momentum=0.9)

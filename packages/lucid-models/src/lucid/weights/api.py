@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import os
+import re
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -124,8 +125,11 @@ class WeightsEntry:
         return download(self.url, cache_dir() / self.file_name, self.sha256)
 
     def get_state_dict(self, map_location=None, download_missing: bool = True) -> dict:
-        """The verified state dict (``.pth``, ``.safetensors`` or ``.lcd``)."""
-        return load_state_file(self.path(download_missing), map_location=map_location)
+        """The verified state dict (``.pth``, ``.safetensors`` or ``.lcd``), its keys renamed
+        by ``meta["key_renames"]`` (``(regex, replacement)`` pairs, for files saved under
+        older module names, as torchvision's DenseNet files)."""
+        state = load_state_file(self.path(download_missing), map_location=map_location)
+        return rename_keys(state, self.meta.get("key_renames", ()))
 
 
 class WeightsEnum(enum.Enum):
@@ -151,6 +155,21 @@ class WeightsEnum(enum.Enum):
 
     def get_state_dict(self, map_location=None, download_missing: bool = True) -> dict:
         return self.value.get_state_dict(map_location, download_missing)
+
+
+def rename_keys(state: dict, renames) -> dict:
+    """``state`` with each key rewritten by the first ``(regex, replacement)`` that matches."""
+    if not renames:
+        return state
+    compiled = [(re.compile(pattern), replacement) for pattern, replacement in renames]
+    out = {}
+    for key, value in state.items():
+        for pattern, replacement in compiled:
+            if pattern.match(key):
+                key = pattern.sub(replacement, key)
+                break
+        out[key] = value
+    return out
 
 
 def make_enum(name: str, members: dict[str, WeightsEntry], default: str,
@@ -179,10 +198,17 @@ def resolve(weights) -> WeightsEntry:
 
 
 def load_weights_into(model, weights) -> None:
-    """Load pretrained ``weights`` into ``model`` (strict); the class count must match."""
+    """Load pretrained ``weights`` into ``model`` (strict); the class count must match.
+
+    Files saved before batch norm counted its batches (torchvision's DenseNet, Inception
+    and early MobileNet files) have no ``num_batches_tracked``: the model keeps its own
+    counters there, as PyTorch's BatchNorm does when it loads such files."""
     entry = resolve(weights)
     expected = entry.meta.get("num_classes")
-    state = entry.get_state_dict()
+    state = dict(entry.get_state_dict())
+    for key, value in model.state_dict().items():
+        if key.endswith("num_batches_tracked") and key not in state:
+            state[key] = value
     try:
         model.load_state_dict(state, strict=True)
     except (KeyError, RuntimeError, ValueError) as exc:

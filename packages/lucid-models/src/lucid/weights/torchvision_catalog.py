@@ -37,6 +37,8 @@ def _entry(record: dict, facts: dict) -> WeightsEntry:
             "recipe": facts["recipe"], "min_size": tuple(facts["min_size"]),
             "source": f"torchvision {record['torchvision_model']} "
                       f"({record['torchvision_enum']})", "model": record["model"]}
+    if "key_renames" in record:  # DenseNet files keep the old "norm.1" module names
+        meta["key_renames"] = tuple(tuple(pair) for pair in record["key_renames"])
     preset = partial(ImageClassification, crop_size=facts["crop_size"],
                      resize_size=facts["resize_size"], interpolation=facts["interpolation"])
     return WeightsEntry(file_name=file_name, url=facts["url"],
