@@ -235,7 +235,11 @@ def save(obj: Any, path) -> None:
     if _is_safetensors(path):
         save_safetensors(obj, path)
         return
-    parts = _serialize_parts(obj)
+    try:
+        parts = _serialize_parts(obj)
+    except RecursionError:  # a self-referencing or absurdly deep object
+        raise CheckpointError("save: the object is nested too deeply (or contains itself) "
+                              "to be stored") from None
     if hasattr(path, "write"):
         _write_all(path, parts)
         return
@@ -286,6 +290,9 @@ def _parse(buf: bytearray, name: str) -> tuple[dict, memoryview]:
             header = json.loads(bytes(buf[_PREFIX.size:header_end]).decode("utf-8"))
             expected = header_end + int(header["payload_size"]) + _TRAILER.size
             header["root"]  # noqa: B018 - presence check
+        except RecursionError:  # e.g. 100,000 nested lists: no legitimate header is that deep
+            header, expected = None, None
+            header_problem = "nested too deeply to parse"
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             header, expected = None, None
             header_problem = f"{type(exc).__name__}: {exc}"
@@ -398,6 +405,9 @@ def load(path, map_location=None) -> Any:
         return _Decoder(payload, name, map_location).decode(header["root"])
     except CheckpointError:
         raise
+    except RecursionError:
+        raise CheckpointError(f"load: {name!r} has a malformed header (nested too deeply "
+                              "to decode)") from None
     except (KeyError, TypeError, ValueError) as exc:
         raise CheckpointError(f"load: {name!r} has a malformed header "
                               f"({type(exc).__name__}: {exc})") from None
