@@ -104,3 +104,15 @@ def test_nan_in_input_stays_nan():
     x = lucid.tensor([[[[1.0, float("nan")], [3.0, 4.0]]]])
     g = lucid.tensor([[[[0.0, 0.0]]]])  # the centre mixes all four pixels
     assert np.isnan(F.grid_sample(x, g, align_corners=True).item())
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+def test_nan_grid_point_gives_nan_and_no_index_error(mode, padding_mode):
+    x = lucid.arange(16.0).reshape(1, 1, 4, 4)
+    g = lucid.tensor([[[[float("nan"), 0.0], [0.2, -0.4]]]])
+    out = F.grid_sample(x, g, mode, padding_mode).numpy().ravel()
+    ref = torch.nn.functional.grid_sample(torch.arange(16.0).reshape(1, 1, 4, 4),
+                                          torch.tensor(g.numpy()), mode, padding_mode, False)
+    assert np.isnan(out[0])
+    np.testing.assert_allclose(out[1], ref.numpy().ravel()[1], atol=1e-6)

@@ -17,7 +17,8 @@ at the points of ``grid (N, *S_out, k)``, whose last axis holds normalised coord
 Everything is composed from differentiable ops (``gather``, arithmetic, ``clip``, ``where``),
 so the gradients follow from theirs: to ``input`` a scatter-add of ``w * dy``; to ``grid``
 ``sum (dy * value) * dw/dp * dp/dc``, which is zero for ``"nearest"`` and, as in PyTorch,
-zero where a coordinate was clamped.
+zero where a coordinate was clamped. A NaN coordinate gives NaN (PyTorch's result there
+depends on the mode and padding).
 
 ``affine_grid(theta, size)`` is the grid of ``theta @ (x, y[, z], 1)`` over the output
 pixels' normalised coordinates: ``linspace(-1, 1, n)`` with ``align_corners=True``,
@@ -185,6 +186,7 @@ def _inside(q, spatial) -> Tensor:
 def _read(flat: Tensor, q, spatial, ch: int) -> Tensor:
     """``flat (N, C, prod S)`` at the integer positions ``q`` (clamped in range):
     ``(N, C, M)``."""
+    from lucid.ops.elementwise import where
     from lucid.ops.elementwise_clamp import clip
     from lucid.ops.indexing_gather import gather
     from lucid.ops.shape import broadcast_to, reshape
@@ -192,6 +194,7 @@ def _read(flat: Tensor, q, spatial, ch: int) -> Tensor:
     index = None
     for p, size in zip(q, spatial):
         i = clip(p, 0.0, float(size - 1))
+        i = where(i == i, i, 0.0)  # a NaN position reads pixel 0; its NaN weight wins
         index = i if index is None else index * size + i
     index = index.astype("int64")
     n, m = index.shape
