@@ -54,6 +54,7 @@ def test_clip_min_value_max_value():
     np.testing.assert_array_equal(lucid.clip(_x(), min_value=-0.5, max_value=0.5).numpy(),
                                   np.clip(A, -0.5, 0.5))
     np.testing.assert_array_equal(_x().clip(max_value=0.1).numpy(), np.minimum(A, 0.1))
+    np.testing.assert_array_equal(lucid.clip(_x(), min_value=None, max_value=None).numpy(), A)
 
 
 def test_softmax_axis():
@@ -90,6 +91,8 @@ def test_cross_entropy_eps_is_the_originals_formula():
     np.testing.assert_allclose(tiny.item(), ref.item(), rtol=1e-5)
     none = F.cross_entropy(lucid.tensor(x), lucid.tensor(t), reduction=None)
     assert none.shape == (4,)  # the original's reduction=None: no reduction
+    kept = F.cross_entropy(lucid.tensor(x), lucid.tensor(t), ignore_index=None)
+    np.testing.assert_allclose(kept.item(), ref.item(), rtol=1e-5)  # None: no class ignored
 
 
 def test_backward_keep_grad_keeps_intermediate_grads():

@@ -154,11 +154,13 @@ def cross_entropy(input, target, weight=None, size_average=None,  # noqa: A002
     1.3862943649291992
 
     The original Lucid's ``eps=`` (``cross_entropy(x, t, eps=1e-7)``) computes its formula,
-    ``log p_c = z_c - log(sum_j exp(z_j) + eps)`` with ``z = x - max(x)``, and its
-    ``reduction=None`` means ``"none"``.
+    ``log p_c = z_c - log(sum_j exp(z_j) + eps)`` with ``z = x - max(x)``; its
+    ``reduction=None`` means ``"none"`` and ``ignore_index=None`` ignores no class.
     """
     if reduction is None:
         reduction = "none"
+    if ignore_index is None:  # the original's "no ignored class"
+        ignore_index = -100
     reduction = _reduction(size_average, reduce, reduction)
     if aliases:
         eps = original_keywords("cross_entropy", aliases, {"eps": "eps"})["eps"]

@@ -199,6 +199,8 @@ def clip(x, min=None, max=None, *, a_min=None, a_max=None,  # noqa: A002
     low = _bound_value(min if a_min is None else a_min)
     high = _bound_value(max if a_max is None else a_max)
     if low is None and high is None:
+        if aliases:  # the original's clip(x, min_value=None, max_value=None): unbounded
+            return x.clone()
         raise ValueError("clamp: at least one of min and max must be given")
     if isinstance(low, Tensor) or isinstance(high, Tensor):
         return _clip_tensors(x, low, high)
