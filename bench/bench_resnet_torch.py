@@ -1,9 +1,13 @@
 """ResNet-18 (CIFAR stem), Lucid against PyTorch, side by side: the original Lucid's second
 published experiment (CIFAR-10, Adam, StepLR).
 
-    python bench/bench_resnet_torch.py --subset 2560 --epochs 3 --step-size 2   # CPU subset
-    python bench/bench_resnet_torch.py --device gpu --data-dir DIR --out OUT    # MLX-CUDA vs CUDA
-    python bench/bench_resnet_torch.py --plot-from OUT.json                     # redraw a plot
+    python bench/bench_resnet_torch.py          # the CPU subset: 1280/1000 images, 3 epochs
+    python bench/bench_resnet_torch.py --device gpu --data-dir DIR --out OUT \
+        --subset 0 --test-subset 0 --epochs 10 --step-size 5 --batch-size 128   # full, GPU
+    python bench/bench_resnet_torch.py --plot-from OUT.json     # redraw a plot from its JSON
+
+The defaults are the CPU run recorded in the README (about 10 minutes per framework on one
+core); ``--subset 0 --test-subset 0`` uses every image.
 
 Same experiment in both frameworks, each in its own process:
 
@@ -140,6 +144,8 @@ def run_lucid(args, data: Data, step_loop) -> dict:
     from lucid.models import resnet_18
 
     device = "gpu" if args.device == "gpu" else "cpu"
+    if args.lucid_backend:
+        lucid.backends.bind(device, args.lucid_backend)
     lucid.manual_seed(args.seed)
     model = resnet_18(num_classes=10, in_channels=data.channels, cifar_stem=True)
     np.savez(args.init, **{k: v.numpy() for k, v in model.state_dict().items()})
@@ -336,26 +342,35 @@ def plot(results: dict, path: Path) -> Path | None:
 
 
 def parse_args(argv=None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n")[0],
-                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p = argparse.ArgumentParser(description="ResNet-18 (CIFAR stem), Lucid vs PyTorch, side by "
+                                "side: same data, weights, batches and augmentation.")
     p.add_argument("--device", choices=["cpu", "gpu"], default="cpu",
-                   help="cpu: Lucid on NumPy vs torch CPU; gpu: Lucid on MLX vs torch CUDA")
-    p.add_argument("--data-dir", default=None, help="folder with the CIFAR-10 or "
-                   "Fashion-MNIST files (default: /usr/share/datasets/...)")
-    p.add_argument("--subset", type=int, default=None, metavar="N",
-                   help="train on the first N training images (default: all)")
-    p.add_argument("--test-subset", type=int, default=None, metavar="N",
-                   help="test on the first N test images (default: all)")
-    p.add_argument("--epochs", type=int, default=10)
-    p.add_argument("--batch-size", type=int, default=128)
-    p.add_argument("--lr", type=float, default=1e-3)
-    p.add_argument("--weight-decay", type=float, default=5e-4)
-    p.add_argument("--step-size", type=int, default=5, help="StepLR period in epochs")
-    p.add_argument("--gamma", type=float, default=0.1, help="StepLR factor")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--threads", type=int, default=1, help="BLAS / torch threads each")
-    p.add_argument("--out", default=None, help="results path without extension (default: "
-                   "bench/results/resnet18_torch_<device>_<epochs>ep)")
+                   help="cpu: Lucid on NumPy vs torch CPU; gpu: Lucid on MLX vs torch CUDA "
+                   "(default: %(default)s)")
+    p.add_argument("--lucid-backend", default=None, metavar="NAME",
+                   help="backend serving Lucid's device (default: numpy for cpu, mlx for "
+                   "gpu); --lucid-backend mlx with --device cpu runs MLX's CPU build")
+    p.add_argument("--data-dir", default=None, metavar="DIR", help="folder with the CIFAR-10 "
+                   "or Fashion-MNIST files (default: /usr/share/datasets/cifar-10, then "
+                   "/usr/share/datasets/fashion-mnist)")
+    p.add_argument("--subset", type=int, default=1280, metavar="N",
+                   help="train on the first N training images, 0: all (default: %(default)s)")
+    p.add_argument("--test-subset", type=int, default=1000, metavar="N",
+                   help="test on the first N test images, 0: all (default: %(default)s)")
+    p.add_argument("--epochs", type=int, default=3, help="(default: %(default)s)")
+    p.add_argument("--batch-size", type=int, default=64, help="(default: %(default)s)")
+    p.add_argument("--lr", type=float, default=1e-3, help="Adam (default: %(default)s)")
+    p.add_argument("--weight-decay", type=float, default=5e-4,
+                   help="Adam's L2 term (default: %(default)s)")
+    p.add_argument("--step-size", type=int, default=2,
+                   help="StepLR period in epochs (default: %(default)s)")
+    p.add_argument("--gamma", type=float, default=0.1,
+                   help="StepLR factor (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=0, help="(default: %(default)s)")
+    p.add_argument("--threads", type=int, default=1,
+                   help="BLAS / torch threads each (default: %(default)s)")
+    p.add_argument("--out", default=None, metavar="PATH", help="results path without "
+                   "extension (default: bench/results/resnet18_torch_<device>_<epochs>ep)")
     p.add_argument("--plot-from", default=None, metavar="JSON",
                    help="only redraw the plot and table of a results JSON")
     p.add_argument("--worker", choices=["lucid", "torch"], help=argparse.SUPPRESS)
@@ -393,7 +408,7 @@ def main(argv=None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(args.threads),
                OMP_NUM_THREADS=str(args.threads), MKL_NUM_THREADS=str(args.threads))
-    if args.device == "cpu":
+    if args.device == "cpu" and not args.lucid_backend:
         env["LUCID_BACKEND"] = "numpy"
     results = {"dataset": data.name, "config": dict(
         vars(args), train_images=len(data.x_train), test_images=len(data.x_test))}
@@ -405,7 +420,8 @@ def main(argv=None) -> int:
             results[name] = json.loads(result.read_text())
     import lucid  # noqa: F401  (the version string only; the workers did the work)
 
-    backend = "MLX" if args.device == "gpu" else "NumPy"
+    backend = {"numpy": "NumPy", "mlx": "MLX"}.get(
+        args.lucid_backend or ("mlx" if args.device == "gpu" else "numpy"), args.lucid_backend)
     results["lucid"]["version"] = f"Lucid {lucid.__version__} ({backend})"
     text = table(results)
     print(text)
