@@ -253,13 +253,13 @@ def step_loop(args, data: Data, model, sched, train_step, eval_batch, sync) -> d
     history = []
     for epoch in range(1, args.epochs + 1):
         model.train()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         total, correct = 0.0, 0
         for x, y in data.train_batches(epoch):
             loss, hits = train_step(x, y)
             total, correct = total + loss * len(y), correct + hits
         sync()
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), time.process_time()
         sched.step()
         model.eval()
         test_total, test_correct = 0.0, 0
@@ -270,7 +270,7 @@ def step_loop(args, data: Data, model, sched, train_step, eval_batch, sync) -> d
         n, m = len(data.x_train), len(data.x_test)
         history.append({"epoch": epoch, "train_loss": total / n, "train_acc": correct / n,
                         "test_loss": test_total / m, "test_acc": test_correct / m,
-                        "train_time": t1 - t0, "eval_time": t2 - t1})
+                        "train_time": t1 - t0, "train_cpu": c1 - c0, "eval_time": t2 - t1})
         print(f"[{args.worker}] epoch {epoch}: train {total / n:.4f} {100 * correct / n:.2f}%"
               f"  test {test_total / m:.4f} {100 * test_correct / m:.2f}%  "
               f"{t1 - t0:.1f}+{t2 - t1:.1f} s", file=sys.stderr, flush=True)
@@ -302,9 +302,20 @@ def table(results: dict) -> str:
               f"{'within' if diff <= 0.5 else 'NOT within'} 0.5 pp)",
               f"training time per epoch: lucid {t_lu / len(lu):.1f} s, torch "
               f"{t_to / len(to):.1f} s, ratio lucid/torch {t_lu / t_to:.2f}",
+              *cpu_time_line(lu, to),
               f"peak RSS: lucid {results['lucid']['peak_rss_mib']:.0f} MiB, torch "
               f"{results['torch']['peak_rss_mib']:.0f} MiB"]
     return "\n".join(lines)
+
+
+def cpu_time_line(lu: list[dict], to: list[dict]) -> list[str]:
+    """Process CPU seconds of training (user + system, all threads): on a shared machine
+    the wall-clock time counts other programs' load, the CPU time does not."""
+    if "train_cpu" not in lu[0] or "train_cpu" not in to[0]:
+        return []
+    c_lu, c_to = (sum(r["train_cpu"] for r in h) for h in (lu, to))
+    return [f"training CPU time per epoch (process): lucid {c_lu / len(lu):.1f} s, torch "
+            f"{c_to / len(to):.1f} s, ratio lucid/torch {c_lu / c_to:.2f}"]
 
 
 def plot(results: dict, path: Path) -> Path | None:
