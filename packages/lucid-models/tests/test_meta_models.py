@@ -55,3 +55,23 @@ def test_meta_state_dict_equals_cpu_and_to_empty_loads_weights():
     model.eval()
     x = lucid.randn(2, 3, 40, 40)
     np.testing.assert_array_equal(model(x).numpy(), ref(x).numpy())
+
+
+def _input_shape(name):
+    if name.startswith("lenet"):
+        return (2, 1, 28, 28)
+    if name == "xception" or (name.startswith("inception") and "next" not in name):
+        return (2, 3, 299, 299)
+    return (2, 3, 224, 224)
+
+
+@pytest.mark.zoo
+@pytest.mark.parametrize("name", models.list_models())
+def test_every_model_builds_and_runs_on_meta(name):
+    """Every registered model: built on meta (no data anywhere), the eval-mode output is
+    ``(batch, num_classes)`` on meta."""
+    model = build_on_meta(name, num_classes=10).eval()
+    assert all(type(p.data).__name__ == "MetaArray" for p in model.parameters())
+    out = model(lucid.zeros(*_input_shape(name), device="meta"))
+    out = out[0] if isinstance(out, tuple) else out
+    assert out.shape == (2, 10) and str(out.device) == "meta"
