@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from lucid.autograd.grad_mode import no_grad
+from lucid.errors import DTypeError
 from lucid.tensor import Tensor
 
 IncompatibleKeys = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
@@ -42,6 +43,11 @@ def _expected_tensors(module) -> dict:
     return out
 
 
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
 def load_state_dict(module, state_dict, strict: bool = True, assign: bool = False):
     """Check everything first, then copy (see :meth:`Module.load_state_dict`)."""
     if not hasattr(state_dict, "keys"):
@@ -50,18 +56,26 @@ def load_state_dict(module, state_dict, strict: bool = True, assign: bool = Fals
     expected = _expected_tensors(module)
     missing = [k for k in expected if k not in state_dict]
     unexpected = [k for k in state_dict if k not in expected]
-    mismatched, values = [], {}
+    mismatched, values, unreadable = [], {}, []
     for key, (_, _, _, current) in expected.items():
         if key not in state_dict:
             continue
         value = state_dict[key]
         if not isinstance(value, Tensor):
-            value = Tensor(value, device=current.device)
+            try:
+                value = Tensor(value, device=current.device)
+            except (TypeError, ValueError) as exc:  # DTypeError/ShapeError included
+                unreadable.append(f"{key!r} holds {type(value).__name__} {_short(value)}, "
+                                  f"not a tensor ({exc})")
+                continue
         if tuple(value.shape) != tuple(current.shape):
             mismatched.append(f"size mismatch for {key}: copying a param with shape "
                               f"{tuple(value.shape)} from checkpoint, the shape in current "
                               f"model is {tuple(current.shape)}.")
         values[key] = value
+    if unreadable:
+        raise DTypeError(f"load_state_dict for {module._get_name()}: "
+                         + "; ".join(unreadable))
     errors = list(mismatched)
     if strict:
         if unexpected:

@@ -269,7 +269,7 @@ class LBFGS(Optimizer):
                         "load_state_dict after moving the model")
 
     # -- state dicts --------------------------------------------------------------------
-    def _check_loaded_state(self, index, p, state) -> None:
+    def _check_loaded_state(self, index, p, state, group=None) -> None:
         if not isinstance(state, dict):
             raise ValueError(f"load_state_dict: the state of parameter {index} is a "
                              f"{type(state).__name__}, not a dict")

@@ -388,11 +388,15 @@ class Optimizer:
         if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
             raise ValueError("load_state_dict: expected a dict with keys 'state' and "
                              f"'param_groups', got {_describe(state_dict)}")
-        saved_groups = list(state_dict["param_groups"])
+        saved_groups = self._check_loaded_groups(state_dict["param_groups"])
+        if not isinstance(state_dict["state"], dict):
+            raise ValueError("load_state_dict: 'state' must be a dict of parameter index -> "
+                             f"state, got {_describe(state_dict['state'])}")
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"load_state_dict: the state dict has {len(saved_groups)} "
                              f"parameter groups, this optimizer has {len(self.param_groups)}")
         by_index: dict[int, Tensor] = {}
+        group_of: dict[int, int] = {}
         for i, (group, saved) in enumerate(zip(self.param_groups, saved_groups)):
             saved_params = list(saved.get("params", ()))
             if len(saved_params) != len(group["params"]):
@@ -401,6 +405,7 @@ class Optimizer:
                                  f"has {len(group['params'])}")
             for index, p in zip(saved_params, group["params"]):
                 by_index[int(index)] = p
+                group_of[int(index)] = i
         new_groups = []
         for group, saved in zip(self.param_groups, saved_groups):
             restored = {k: copy.deepcopy(v) for k, v in saved.items() if k != "params"}
@@ -420,16 +425,53 @@ class Optimizer:
                 raise ValueError(f"load_state_dict: the state dict has state for parameter "
                                  f"{index}, but its groups list only {sorted(by_index)}")
             p = by_index[index]
-            self._check_loaded_state(index, p, saved_state)
+            self._check_loaded_state(index, p, saved_state, new_groups[group_of[index]])
             new_state[p] = self._cast_state(p, saved_state)
         self.state = new_state
         self.param_groups = new_groups
 
-    def _check_loaded_state(self, index: int, p: Tensor, state: dict[str, Any]) -> None:
-        """Raise ``ValueError`` when a loaded state does not fit parameter ``p``."""
+    def _check_loaded_groups(self, saved_groups) -> list[dict[str, Any]]:
+        """The saved groups as a list of dicts with integer ``params``. A group that lacks
+        some of this optimizer's hyper-parameters *and* carries others it does not take
+        (beyond PyTorch's switches; schedulers add their own keys to complete groups) is
+        a state dict of another optimizer, refused here."""
+        name = type(self).__name__
+        if not isinstance(saved_groups, (list, tuple)):
+            raise ValueError(f"load_state_dict: 'param_groups' must be a list of dicts, got "
+                             f"{_describe(saved_groups)}")
+        for i, saved in enumerate(saved_groups):
+            if not isinstance(saved, dict):
+                raise ValueError(f"load_state_dict: parameter group {i} is "
+                                 f"{_describe(saved)}, not a dict")
+            params = saved.get("params", ())
+            if not isinstance(params, (list, tuple)) or not all(
+                    isinstance(j, (int, np.integer)) and not isinstance(j, bool)
+                    for j in params):
+                raise ValueError(f"load_state_dict: 'params' of parameter group {i} must be "
+                                 f"a list of parameter indices, got {_describe(params)}")
+            foreign = sorted(k for k in saved if k not in self.defaults
+                             and k not in _GROUP_BOOKKEEPING)
+            lacking = sorted(k for k in self.defaults if k not in saved)
+            if foreign and lacking:
+                raise ValueError(f"load_state_dict: parameter group {i} has hyper-parameters "
+                                 f"{foreign} that {name} does not take and lacks {lacking} "
+                                 "(a state dict of another optimizer?)")
+        return list(saved_groups)
+
+    def _check_loaded_state(self, index: int, p: Tensor, state: dict[str, Any],
+                            group: dict[str, Any]) -> None:
+        """Raise ``ValueError`` when a loaded state does not fit parameter ``p``: not a
+        dict, a key this optimizer's update needs is missing, a wrong shape or size."""
         if not isinstance(state, dict):
             raise ValueError(f"load_state_dict: the state of parameter {index} is "
                              f"{_describe(state)}, not a dict")
+        if state:  # an empty state is a parameter that has not been stepped yet
+            needed = self.init_state(p, group)
+            missing = [k for k in needed if k not in state]
+            if missing:
+                raise ValueError(f"load_state_dict: the state of parameter {index} lacks "
+                                 f"{missing}; {type(self).__name__} keeps {list(needed)} "
+                                 f"(the state dict has {sorted(map(str, state))})")
         for key, value in state.items():
             if key in self.scalar_state:
                 size = value.numel() if isinstance(value, Tensor) else 1
@@ -452,6 +494,12 @@ class Optimizer:
 
 
 # -- storing results, checking hyper-parameters -------------------------------------------
+# Group keys that are no hyper-parameter: PyTorch's implementation switches, the initial lr
+# that schedulers record, parameter names.
+_GROUP_BOOKKEEPING = frozenset({"params", "param_names", "initial_lr", "foreach",
+                                "capturable", "differentiable", "fused"})
+
+
 def store(state: dict[str, Any], key: str, array, like: Tensor) -> None:
     """``state[key] = array`` for a native array: ``set_`` on the state tensor already
     there (same object; its version is bumped), else a new tensor on ``like``'s device."""
