@@ -24,7 +24,7 @@ class MetaArray:
     __slots__ = ("shape", "dtype")
 
     def __init__(self, shape, dtype) -> None:
-        self.shape = tuple(int(s) for s in shape)
+        self.shape = tuple(map(int, shape))
         self.dtype = np.dtype(dtype)
 
     @property
