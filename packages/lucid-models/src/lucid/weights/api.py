@@ -110,6 +110,7 @@ class WeightsEntry:
 
     def path(self, download_missing: bool = True) -> Path:
         """A verified local copy of the file (packaged, cached, or downloaded)."""
+        mismatch = None  # a cached file whose SHA-256 is wrong: refused, never loaded
         for candidate in (PACKAGE_FILES / self.file_name, cache_dir() / self.file_name):
             expected = self.sha256 or hub.recorded_sha256(candidate)
             if candidate.is_file() and expected:
@@ -118,11 +119,24 @@ class WeightsEntry:
                     return candidate
                 if candidate.parent == PACKAGE_FILES:
                     raise WeightsError(f"weights: packaged file {candidate} has SHA-256 "
-                                       f"{actual}, expected {self.sha256}")
+                                       f"{actual}, expected {expected}; reinstall "
+                                       "lucid-models")
+                mismatch = (f"weights: SHA-256 mismatch for the cached file {candidate}: it "
+                            f"has {actual}, expected {expected} (damaged or replaced)")
         if not download_missing:
+            if mismatch:
+                raise WeightsError(f"{mismatch}; delete it and download again "
+                                   f"(download_missing=True, from {self.url}), or put the "
+                                   "genuine file there")
             raise WeightsError(f"weights: {self.file_name} is neither packaged nor cached in "
                                f"{cache_dir()}")
-        return download(self.url, cache_dir() / self.file_name, self.sha256)
+        try:
+            return download(self.url, cache_dir() / self.file_name, self.sha256)
+        except WeightsError as exc:
+            if mismatch is None:
+                raise
+            raise WeightsError(f"{mismatch}; downloading a good copy failed too ({exc}); "
+                               "replace it with the genuine file") from exc
 
     def get_state_dict(self, map_location=None, download_missing: bool = True) -> dict:
         """The verified state dict (``.pth``, ``.safetensors`` or ``.lcd``), its keys renamed
