@@ -91,6 +91,9 @@ def test_creation_block_nests_restores_and_is_per_thread():
         with lucid.device("cpu"):
             assert str(lucid.zeros(1).device) == "cpu"
         assert str(lucid.randn(2).device) == "meta"
+        assert str(lucid.zeros(1, device="cpu").device) == "meta"  # a string yields
+        here = lucid.zeros(1, device=lucid.device("cpu")).device  # a Device object is kept
+        assert str(lucid.ones(2, device=here).device) == "cpu"
         other = threading.Thread(target=lambda: seen.update(d=str(lucid.zeros(1).device)))
         other.start()
         other.join()

@@ -1,10 +1,12 @@
 """Devices: ``cpu`` and ``gpu``, optionally indexed (``gpu:0``), and ``meta`` (shapes and
 dtypes only, no data: served by the ``lucid-backend-meta`` plugin).
 
-``with lucid.device("meta"):`` makes every tensor created inside the block (creation
-functions, ``lucid.tensor``, module parameters) land on that device, as PyTorch's
+``with lucid.device("meta"):`` makes tensors created inside the block (creation functions,
+``lucid.tensor``, module parameters) land on that device, as PyTorch's
 ``with torch.device("meta")``: ``with lucid.device("meta"): model = resnet_50()`` builds a
-model without allocating or initialising any data.
+model without allocating or initialising any data. Devices given as strings (the
+``device="cpu"`` defaults) yield to the block; a ``Device`` object (``device=x.device``)
+is kept.
 """
 
 from __future__ import annotations
@@ -17,10 +19,14 @@ _creation = threading.local()  # .stack: devices entered with ``with device:``, 
 
 
 def creation_device(requested):
-    """The device a new tensor is made on: the innermost ``with device:`` block's, else
-    ``requested`` (a Device or spec)."""
+    """The device a new tensor is made on: inside a ``with device:`` block, the innermost
+    block's device unless ``requested`` is a :class:`Device` object (``device=x.device``:
+    code placing a tensor next to another keeps doing so); else ``requested``. A string
+    (``"cpu"``, every creation function's default) does not override the block."""
     stack = getattr(_creation, "stack", None)
-    return stack[-1] if stack else to_device(requested)
+    if stack and not isinstance(requested, Device):
+        return stack[-1]
+    return to_device(requested)
 
 
 @dataclass(frozen=True)
