@@ -111,10 +111,10 @@ class DistributedDataParallel(nn.Module):
             self._finish()
 
     def _start_bucket(self, bucket):
-        comm = self._comm
-        flat = np.concatenate([_grad_numpy(p).reshape(-1) for p in bucket]) \
-            if not comm.native(bucket[0]._backend) else _concat_native(bucket)
-        return comm.start_all_reduce(flat, ReduceOp.MEAN)
+        with lucid.no_grad():
+            flat = lucid.cat([(lucid.zeros_like(p) if p.grad is None else p.grad).reshape(-1)
+                              for p in bucket])
+        return self._comm.start_all_reduce(to_engine(self._comm, flat), ReduceOp.MEAN)
 
     def _finish(self) -> None:
         self._expecting = False
@@ -144,17 +144,6 @@ class DistributedDataParallel(nn.Module):
         with lucid.no_grad():
             for t in list(module.parameters()) + list(module.buffers()):
                 t.set_(from_engine(comm, t, comm.broadcast(to_engine(comm, t), 0)))
-
-
-def _grad_numpy(p) -> np.ndarray:
-    return np.zeros(p.shape, dtype=p.dtype.name) if p.grad is None else p.grad.numpy()
-
-
-def _concat_native(bucket):
-    import mlx.core as mx
-
-    return mx.concatenate([(mx.zeros(p.shape, dtype=p.data.dtype) if p.grad is None
-                            else p.grad.data).reshape(-1) for p in bucket])
 
 
 def _buckets(params: list, cap_mb: float) -> list[list]:

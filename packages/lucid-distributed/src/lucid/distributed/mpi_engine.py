@@ -51,6 +51,9 @@ class MpiEngine(CommEngine):
     def launched(cls) -> bool:
         return any(k in os.environ for k in ("PMI_RANK", "OMPI_COMM_WORLD_RANK", "PMIX_RANK"))
 
+    def native(self, backend) -> bool:
+        return backend.name == "numpy"  # NumPy arrays go to MPI as they are
+
     def start_all_reduce(self, array, op: ReduceOp):
         send, restore = _buffer(array)
         result = np.empty_like(send)

@@ -7,13 +7,16 @@ from collections.abc import Callable
 
 from lucid.distributed.engine import DistributedTimeoutError
 
-__all__ = ["wait_until"]
+__all__ = ["wait_until", "BUSY_SECONDS"]
+
+BUSY_SECONDS = 5e-3
 
 
 def wait_until(done: Callable[[], bool], timeout: float, what: str) -> None:
     """Poll ``done()`` until it is true; after ``timeout`` seconds raise
     :class:`DistributedTimeoutError` naming ``what``. Polls back to back for the first
-    ~50 us (small messages finish there), then sleeps up to 1 ms between polls."""
+    5 ms (an MPI request makes progress only while it is tested, and messages up to
+    megabytes finish there), then sleeps up to 1 ms between polls."""
     if done():
         return
     start = time.monotonic()
@@ -26,6 +29,6 @@ def wait_until(done: Callable[[], bool], timeout: float, what: str) -> None:
                 f"{what}: no answer from the other ranks after {timeout:g} s (a rank died, "
                 "hangs, or never called it); set the timeout with "
                 "init_process_group(timeout=...)")
-        if now - start > 5e-5:
+        if now - start > BUSY_SECONDS:
             pause = min(1e-3, pause * 2 or 1e-5)
             time.sleep(pause)
