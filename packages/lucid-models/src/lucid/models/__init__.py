@@ -66,3 +66,8 @@ __all__ += [n for n in _weights if n not in __all__]
 # mobile/efficient/ConvNeXt zoo
 __all__ += [*_convnext, *_convnext_v2, *_efficientnet, *_inception_next, *_mobilenet,
             *_mobilenet_v2, *_mobilenet_v3, *_mobilenet_v4]
+# transformers and hybrids II (issue 14)
+from lucid.models.transformer import *  # noqa: E402, F403
+from lucid.models.transformer import __all__ as _transformer  # noqa: E402
+
+__all__ += [*_transformer]
