@@ -71,3 +71,8 @@ from lucid.models.transformer import *  # noqa: E402, F403
 from lucid.models.transformer import __all__ as _transformer  # noqa: E402
 
 __all__ += [*_transformer]
+# vision transformers (issue 14, first half)
+from lucid.models.vit import *  # noqa: E402, F403
+from lucid.models.vit import __all__ as _vit  # noqa: E402
+
+__all__ += [*_vit]
