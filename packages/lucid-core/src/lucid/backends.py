@@ -113,11 +113,16 @@ def get(name: str) -> Backend:
                            f"{hint.get(name, '')}".strip()) from None
 
 
-def bind(device, backend_name: str) -> Backend:
-    """Make ``backend_name`` serve ``device`` (a type: ``"cpu"``/``"gpu"``) from now on."""
+def bind(device, backend_name: str, **options) -> Backend:
+    """Make ``backend_name`` serve ``device`` (a type: ``"cpu"``/``"gpu"``) from now on.
+
+    ``options`` go to the backend's ``bind`` (``bind("gpu", "arrayapi", namespace="cupy")``);
+    a backend whose ``bind`` takes none rejects them with a ``TypeError``."""
     device_type = to_device(device).type
     backend = get(backend_name)
-    backend = backend.bind(device_type) or backend  # a backend may serve it through a view
+    # a backend may serve it through a view
+    backend = (backend.bind(device_type, **options) if options
+               else backend.bind(device_type)) or backend
     with _lock:
         _binding[device_type] = backend
     return backend
