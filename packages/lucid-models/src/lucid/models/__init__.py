@@ -67,10 +67,12 @@ __all__ += [n for n in _weights if n not in __all__]
 __all__ += [*_convnext, *_convnext_v2, *_efficientnet, *_inception_next, *_mobilenet,
             *_mobilenet_v2, *_mobilenet_v3, *_mobilenet_v4]
 # transformers and hybrids II (issue 14)
+from lucid.models.efficientformer import *  # noqa: E402, F403
+from lucid.models.efficientformer import __all__ as _efficientformer  # noqa: E402
 from lucid.models.transformer import *  # noqa: E402, F403
 from lucid.models.transformer import __all__ as _transformer  # noqa: E402
 
-__all__ += [*_transformer]
+__all__ += [*_transformer, *_efficientformer]
 # vision transformers (issue 14, first half)
 from lucid.models.vit import *  # noqa: E402, F403
 from lucid.models.vit import __all__ as _vit  # noqa: E402

@@ -12,7 +12,7 @@ from __future__ import annotations
 import lucid
 from lucid import nn
 
-__all__ = ["LayerScale2d"]
+__all__ = ["LayerScale", "LayerScale2d"]
 
 
 class LayerScale2d(nn.Module):
@@ -22,3 +22,15 @@ class LayerScale2d(nn.Module):
 
     def forward(self, x):
         return x * self.gamma.reshape(1, -1, 1, 1)
+
+
+class LayerScale(nn.Module):
+    """``y = gamma * x`` over the last (channel) axis of ``(..., C)`` tokens (timm's
+    ``LayerScale``, parameter ``gamma``)."""
+
+    def __init__(self, dim: int, init_value: float = 1e-5) -> None:
+        super().__init__()
+        self.gamma = nn.Parameter(lucid.full((dim,), init_value))
+
+    def forward(self, x):
+        return x * self.gamma
