@@ -14,13 +14,15 @@ import nox
 ROOT = Path(__file__).parent
 # Dependency order: core first, then what depends on it.
 PACKAGES = ["lucid-core", "lucid-backend-numpy", "lucid-backend-meta", "lucid-backend-mlx",
-            "lucid-nn", "lucid-optim", "lucid-data", "lucid-models", "lucid-train"]
+            "lucid-nn", "lucid-optim", "lucid-data", "lucid-models", "lucid-train",
+            "lucid-distributed"]
 TORCH = "torch==2.13.0"  # the CPU build, for parity tests and benchmarks
 # Independent references for parity tests (torchvision/timm without their heavy deps).
 REFERENCES_NO_DEPS = ["torchvision==0.28.0", "timm==1.0.31"]
-REFERENCES = ["pillow", "pyyaml", "huggingface_hub", "einops", "fvcore", "thop", "scipy"]
+REFERENCES = ["pillow", "pyyaml", "huggingface_hub", "einops", "fvcore", "thop", "scipy",
+              "pycocotools"]
 # What the unit tests themselves use besides Lucid (property-based tests, graph pictures).
-TEST_EXTRAS = ["tqdm", "matplotlib", "hypothesis", "networkx", "einops"]
+TEST_EXTRAS = ["tqdm", "matplotlib", "hypothesis", "networkx", "einops", "mpi4py", "mpich"]
 nox.options.sessions = ["lint", "packaging", "tests", "parity"]
 nox.options.reuse_existing_virtualenvs = False
 

@@ -1,8 +1,7 @@
 """Every collective on 2 processes, against NumPy, on both engines."""
 
 import pytest
-
-from conftest import engines, launch
+from launching import engines, launch
 
 
 @pytest.mark.parametrize("engine", engines())

@@ -1,8 +1,7 @@
 """DistributedDataParallel on 2 processes equals one process on the whole batch."""
 
 import pytest
-
-from conftest import engines, launch
+from launching import engines, launch
 
 
 @pytest.mark.parametrize("mode", ["plain", "no_sync", "sync_bn", "checkpoint"])

@@ -3,8 +3,7 @@
 import time
 
 import pytest
-
-from conftest import engines, launch, launch_unsupervised
+from launching import engines, launch, launch_unsupervised
 
 # On MPI a killed rank takes the job down with it (MPICH's design: see
 # test_mpich_ends_the_job_when_a_rank_dies), so only a hanging rank is tested there.

@@ -62,7 +62,7 @@ class MpiEngine(CommEngine):
 
         def finish(out):
             if op is ReduceOp.MEAN:
-                out = (out / size).astype(out.dtype, copy=False)
+                out = np.asarray(out / size, dtype=out.dtype)
             return restore(out)
 
         return _Pending(request, result, finish, self.timeout, f"all_reduce({op.name})")
