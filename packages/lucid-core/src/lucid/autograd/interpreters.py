@@ -37,7 +37,9 @@ class RawOps:
     def __getattr__(self, op_name: str):
         if op_name.startswith("__"):
             raise AttributeError(op_name)
-        kernel = self.backend.kernel(op_name)  # NotImplementedError names backend and op
+        kernel = self.backend.kernels.get(op_name)
+        if kernel is None:  # an optional op this backend lacks: its composite, on arrays
+            kernel = _composite_on_arrays(self.backend, op_name)
         setattr(self, op_name, kernel)  # later lookups are a plain attribute read
         return kernel
 
@@ -98,6 +100,30 @@ def _apply_tensors(op_name: str, *args, **params):
         args = [a if isinstance(a, Tensor) else scalar_tensor(a, like.dtype, like)
                 for a in args]
     return apply(op_name, *args, **params)
+
+
+def _composite_on_arrays(backend, op_name: str):
+    """Op ``op_name`` as a function on ``backend``'s native arrays, for a backend without
+    its kernel: the arrays wrapped as Tensors (no graph), the op's composite, unwrapped.
+    ``NotImplementedError`` (naming backend and op) where the op has no composite."""
+    from lucid.autograd.grad_mode import no_grad
+    from lucid.device import to_device
+    from lucid.ops.registry import OPS
+    from lucid.tensor import Tensor
+
+    if op_name not in OPS or OPS[op_name].composite is None:
+        backend.kernel(op_name)  # raises NotImplementedError naming backend and op
+    device = to_device(backend._device_type)
+
+    def run(*args, **params):
+        wrapped = [Tensor._wrap(a, device, None, 0, backend)
+                   if a is not None and not isinstance(a, (bool, int, float)) else a
+                   for a in args]
+        with no_grad():
+            out = _apply_tensors(op_name, *wrapped, **params)
+        return tuple(o._data for o in out) if isinstance(out, tuple) else out._data
+
+    return run
 
 
 _RAW: dict[int, RawOps] = {}

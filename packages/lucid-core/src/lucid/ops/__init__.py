@@ -12,5 +12,9 @@ MODULES = [importlib.import_module(f"{__name__}.{info.name}")
            for info in sorted(pkgutil.iter_modules(__path__), key=lambda i: i.name)
            if not info.name.startswith("_") and info.name != "registry"]
 
+from lucid.ops.composites import install as _install_composites  # noqa: E402
+
+_install_composites()  # every optional op's composite, after every op is registered
+
 __all__ = sorted({name for module in MODULES for name in getattr(module, "__all__", ())})
 globals().update({name: getattr(m, name) for m in MODULES for name in getattr(m, "__all__", ())})

@@ -41,7 +41,7 @@ PRIMITIVE_GROUPS: dict[str, tuple[str, ...]] = {
     # randomness: every random op draws from uniform
     "random": ("uniform",),
     # the decompositions (everything else in lucid.linalg is written with them)
-    "linalg": ("qr", "svd", "eigh", "eig", "cholesky", "solve", "slogdet"),
+    "linalg": ("qr", "svd", "eigh", "eig", "cholesky", "solve", "det", "slogdet"),
 }
 
 #: Every primitive with its declared kernel signature, in documentation order.

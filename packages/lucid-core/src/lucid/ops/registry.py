@@ -127,8 +127,9 @@ def apply(name: str, *inputs, device=None, **params):
         op.check(*inputs, **params)
     kernel = backend.kernels.get(name)
     if kernel is None:
-        if op.composite is not None:
-            return op.composite(*inputs, **params)
+        if op.composite is not None:  # creation ops: the composite needs the device
+            return op.composite(*inputs, **params) if inputs else op.composite(
+                device=device, **params)
         backend.kernel(name)  # raises NotImplementedError naming backend and op
     try:
         if len(inputs) == 1:
@@ -188,11 +189,13 @@ def apply_broadcasting(name: str, x: Tensor, y: Tensor):
     return Tensor._wrap(out, device, None, 0, backend)
 
 
-def apply_composite(name: str, *inputs, **params):
+def apply_composite(name: str, *inputs, device=None, **params):
     """Run op ``name`` as its composite of other ops even where the backend has a fused
     kernel (the conformance suite compares the two)."""
     op = OPS[name]
     if op.composite is None:
         raise ValueError(f"apply_composite: op {name!r} has no composite definition")
     op.check(*inputs, **params)
+    if not inputs:
+        return op.composite(device=creation_device(device), **params)
     return op.composite(*inputs, **params)

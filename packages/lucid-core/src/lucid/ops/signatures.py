@@ -20,7 +20,8 @@ NO_DEFAULT = inspect.Parameter.empty
 
 # Readable names for the parameter types used below.
 SHAPE = "tuple[int, ...]"
-AXIS = "int | tuple[int, ...] | None"
+AXES = "tuple[int, ...] | None"  # None: every axis
+AXIS = "int | None"  # one axis; None: the flattened array
 INT_TUPLE = "tuple[int, ...]"
 DTYPE = "lucid.DType"
 SCALAR = "bool | int | float"
@@ -124,10 +125,11 @@ declare("embedding", "indices weight", padding_idx="int | None", zero_padding="b
 declare("embedding_backward", "g indices", num_weights="int", padding_idx="int | None")
 
 # -- reductions and scans ------------------------------------------------------------
-for _op in ("sum", "prod", "any", "all", "amax", "amin", "max_dim", "min_dim", "argmax",
-            "argmin"):
+for _op in ("sum", "prod", "any", "all", "amax", "amin"):
+    declare(_op, axis=AXES, keepdims="bool")
+for _op in ("max_dim", "min_dim", "argmax", "argmin"):
     declare(_op, axis=AXIS, keepdims="bool")
-declare("var", axis=AXIS, keepdims="bool", correction="float")
+declare("var", axis=AXES, keepdims="bool", correction="float")
 declare("cumsum", axis="int", reverse="bool")
 declare("cumprod", axis="int", reverse="bool")
 declare("softmax", axis="int")

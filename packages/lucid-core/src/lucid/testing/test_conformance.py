@@ -10,7 +10,9 @@ The backend named by ``LUCID_BACKEND`` is bound to device ``cpu`` for the run.
 import pytest
 
 import lucid
+from lucid.ops.primitives import REQUIRED
 from lucid.ops.registry import OPS
+from lucid.ops.signatures import SIGNATURES, mismatches
 from lucid.testing.case import CASES
 from lucid.testing.check import check_forward, check_grad
 
@@ -22,12 +24,25 @@ def test_every_op_has_a_case():
     assert not missing, f"ops without a conformance case: {missing}"
 
 
-def test_backend_has_every_kernel():
-    """Every op's kernel, except the optional ones (ops with a composite: test_fused.py)."""
+def test_backend_has_every_required_kernel():
+    """Every primitive kernel (the optional ones run as composites: test_fused.py,
+    test_primitives_only.py)."""
     backend = lucid.backends.for_device(lucid.device("cpu"))
-    missing = sorted(op for op in OPS if op not in backend.kernels and op != "to_device"
-                     and OPS[op].composite is None)
-    assert not missing, f"backend {backend.name!r} lacks kernels: {missing}"
+    missing = sorted(op for op in REQUIRED if op not in backend.kernels)
+    assert not missing, f"backend {backend.name!r} lacks required kernels: {missing}"
+
+
+def test_kernels_match_declared_signatures():
+    """Each kernel takes the arrays and keyword parameters its op declares
+    (lucid.ops.signatures)."""
+    backend = lucid.backends.for_device(lucid.device("cpu"))
+    problems = [p for op, kernel in sorted(backend.kernels.items()) if op in SIGNATURES
+                for p in mismatches(op, kernel)]
+    assert not problems, f"backend {backend.name!r}: " + "; ".join(problems)
+
+
+def test_every_op_declares_its_kernel_signature():
+    assert sorted(set(OPS) - set(SIGNATURES) - {"to_device"}) == []
 
 
 @pytest.mark.parametrize("c", ALL_CASES, ids=[c.id for c in ALL_CASES])

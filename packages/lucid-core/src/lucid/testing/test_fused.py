@@ -82,8 +82,12 @@ def _positions(c, arrays) -> tuple[int, ...]:
 
 
 def test_every_composite_op_has_a_raw_case():
+    """Random ops draw differently on the two paths and ops whose cases call a public
+    function are compared only by test_primitives_only.py (against the reference)."""
     covered = {c.op for c in FUSED_CASES}
-    missing = [op for op in FUSED_OPS if op not in covered]
+    statistical = {op for op in FUSED_OPS if CASES.get(op) and all(
+        c.call is not None and not isinstance(c.call, Visible) for c in CASES[op])}
+    missing = [op for op in FUSED_OPS if op not in covered and op not in statistical]
     assert not missing, f"ops with a composite but no case calling the raw op: {missing}"
 
 
