@@ -185,12 +185,34 @@ def for_device(device: Device) -> Backend:
 
 
 def coverage() -> dict[str, dict[str, object]]:
-    """For each backend: the devices it serves, and which registered ops it lacks."""
+    """For each loaded backend, what it serves and how it covers the ops:
+
+    * ``devices``: the device types it serves now;
+    * ``required`` / ``required_present``: the number of primitive kernels every backend
+      must provide (:data:`lucid.ops.primitives.REQUIRED`) and how many it has;
+    * ``missing``: the required kernels it lacks (ops that fail on it);
+    * ``overrides``: optional ops it has its own (fused) kernel for;
+    * ``composite``: optional ops it runs as their composite of other ops;
+    * ``unsupported``: optional ops without a kernel and without a composite;
+    * ``extra``: kernels for no registered op (fused optimizer steps, for example).
+    """
+    from lucid.ops.primitives import REQUIRED
     from lucid.ops.registry import OPS
 
     out = {}
     for name, backend in available().items():
-        missing = sorted(op for op in OPS if op not in backend.kernels)
-        out[name] = {"devices": [d for d, b in _binding.items() if b.name == name],
-                     "ops": len(OPS) - len(missing), "missing": missing}
+        have = backend.kernels
+        optional = sorted(op for op in OPS if op not in REQUIRED and op != "to_device")
+        out[name] = {
+            "devices": [d for d, b in _binding.items() if b.name == name],
+            "required": len(REQUIRED),
+            "required_present": sum(op in have for op in REQUIRED),
+            "missing": sorted(op for op in REQUIRED if op not in have),
+            "overrides": [op for op in optional if op in have],
+            "composite": [op for op in optional
+                          if op not in have and OPS[op].composite is not None],
+            "unsupported": [op for op in optional
+                            if op not in have and OPS[op].composite is None],
+            "extra": sorted(op for op in have if op not in OPS),
+        }
     return out
