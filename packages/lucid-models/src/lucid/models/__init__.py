@@ -78,3 +78,8 @@ from lucid.models.vit import *  # noqa: E402, F403
 from lucid.models.vit import __all__ as _vit  # noqa: E402
 
 __all__ += [*_vit]
+# YOLO detectors (issue 17, second half)
+from lucid.models.yolo import *  # noqa: E402, F403
+from lucid.models.yolo import __all__ as _yolo  # noqa: E402
+
+__all__ += [*_yolo]

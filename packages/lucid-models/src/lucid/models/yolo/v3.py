@@ -27,7 +27,6 @@ tiny anchors are split 0-2 / 3-5 so every anchor belongs to exactly one head.
 from __future__ import annotations
 
 import lucid
-import lucid.nn.functional as F
 from lucid import nn
 from lucid.models.registry import register_model
 from lucid.models.yolo.anchor_detector import AnchorYOLO
@@ -75,6 +74,13 @@ class Darknet53(nn.Module):
             x = stage(x)
             feats.append(x)
         return feats[2], feats[3], feats[4]
+
+
+def upsample2x(x):
+    """Nearest-neighbour x2 up-sampling, ``y[..., 2i + a, 2j + b] = x[..., i, j]``, as a
+    broadcast (shape-only, so it also runs on the meta device)."""
+    n, c, h, w = x.shape
+    return x.reshape(n, c, h, 1, w, 1).expand(n, c, h, 2, w, 2).reshape(n, c, 2 * h, 2 * w)
 
 
 def conv_set(in_channels: int, channels: int) -> nn.Sequential:
@@ -129,7 +135,7 @@ class YOLO_V3(AnchorYOLO):  # noqa: N801 (the original Lucid's name)
             self.head_8 = head(128, 256, out[2])
 
     def forward(self, x):
-        up = lambda t: F.interpolate(t, scale_factor=2, mode="nearest")  # noqa: E731
+        up = upsample2x
         if self.tiny:
             c16 = self.backbone_16(x)
             p32 = self.backbone_32(c16)
