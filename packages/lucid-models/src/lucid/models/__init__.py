@@ -69,15 +69,19 @@ __all__ += [*_convnext, *_convnext_v2, *_efficientnet, *_inception_next, *_mobil
 # transformers and hybrids II (issue 14)
 from lucid.models.efficientformer import *  # noqa: E402, F403
 from lucid.models.efficientformer import __all__ as _efficientformer  # noqa: E402
+from lucid.models.maxxvit import *  # noqa: E402, F403
+from lucid.models.maxxvit import __all__ as _maxxvit  # noqa: E402
 from lucid.models.transformer import *  # noqa: E402, F403
 from lucid.models.transformer import __all__ as _transformer  # noqa: E402
 
-__all__ += [*_transformer, *_efficientformer]
+__all__ += [*_transformer, *_efficientformer, *_maxxvit]
 # vision transformers (issue 14, first half)
 from lucid.models.vit import *  # noqa: E402, F403
 from lucid.models.vit import __all__ as _vit  # noqa: E402
+from lucid.models.swin import *  # noqa: E402, F403
+from lucid.models.swin import __all__ as _swin  # noqa: E402
 
-__all__ += [*_vit]
+__all__ += [*_vit, *_swin]
 # YOLO detectors (issue 17, second half)
 from lucid.models.yolo import *  # noqa: E402, F403
 from lucid.models.yolo import __all__ as _yolo  # noqa: E402

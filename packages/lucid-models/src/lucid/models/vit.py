@@ -14,7 +14,7 @@ Initialisation (timm): position embeddings ``trunc_normal(0.02)``, class token
 
 Variants (width, depth, heads, patch) and parameters with 1000 classes at 224x224:
 tiny (192, 12, 3, 16) 5,717,416; small (384, 12, 6, 16) 22,050,664; base (768, 12, 12, 16)
-86,567,656; large (1024, 24, 16, 16) 304,326,632; huge (1280, 32, 16, 14) 632,199,400
+86,567,656; large (1024, 24, 16, 16) 304,326,632; huge (1280, 32, 16, 14) 632,045,800
 (timm ``vit_*_patch16_224``, ``vit_huge_patch14_224``; DeiT's tiny/small widths).
 """
 
@@ -110,6 +110,6 @@ def vit_large(num_classes: int = 1000, weights=None, **kwargs) -> VisionTransfor
 
 @register_model
 def vit_huge(num_classes: int = 1000, weights=None, **kwargs) -> VisionTransformer:
-    """ViT-H/14: 632,199,400 parameters with 1000 classes."""
+    """ViT-H/14: 632,045,800 parameters with 1000 classes."""
     return _vit(num_classes, weights, kwargs, patch_size=14, embed_dim=1280, depth=32,
                 num_heads=16)
