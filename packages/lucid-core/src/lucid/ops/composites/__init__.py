@@ -17,7 +17,7 @@ from functools import partial
 
 from lucid.ops.registry import OPS, apply
 
-FAMILIES = ("creation", "elementwise", "linalg", "ordering", "reduction", "shape")
+FAMILIES = ("creation", "elementwise", "linalg", "ordering", "reduction", "shape", "windows")
 _PENDING: dict[str, object] = {}
 
 
