@@ -27,6 +27,7 @@ DTYPE = "lucid.DType"
 SCALAR = "bool | int | float"
 INDEX = "tuple[int | slice | None | Ellipsis | numpy.ndarray[int | bool], ...]"
 OPT_FLOAT = "float | None"
+PADS = "tuple[tuple[int, int], ...]"  # (before, after) per spatial dim
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ declare("permute", axes=INT_TUPLE)
 declare("broadcast_to", shape=SHAPE)
 declare("concatenate", "*xs", axis="int")
 declare("split", indices=INT_TUPLE, axis="int")
-declare("pad", pad_width="tuple[tuple[int, int], ...]", value=SCALAR)
+declare("pad", pad_width=PADS, value=SCALAR)
 declare("roll", shifts=INT_TUPLE, axes=INT_TUPLE)
 declare("tril", k="int")
 declare("triu", k="int")
@@ -171,17 +172,17 @@ declare("solve", "a b")
 declare("pinv", "a", atol=OPT_FLOAT, rtol=OPT_FLOAT, hermitian="bool")
 
 # -- convolution, pooling, windows ---------------------------------------------------
-_CONV = {"stride": INT_TUPLE, "padding": INT_TUPLE, "dilation": INT_TUPLE, "groups": "int"}
+_CONV = {"stride": INT_TUPLE, "padding": PADS, "dilation": INT_TUPLE, "groups": "int"}
 declare("conv", "x w", **_CONV)
 declare("conv_weight_grad", "x g", kernel_size=INT_TUPLE, **_CONV)
 declare("conv_transpose", "y w", output_size=INT_TUPLE, **_CONV)
-declare("unfold", kernel_size=INT_TUPLE, dilation=INT_TUPLE, padding=INT_TUPLE,
+declare("unfold", kernel_size=INT_TUPLE, dilation=INT_TUPLE, padding=PADS,
         stride=INT_TUPLE)
 declare("fold", "cols", output_size=INT_TUPLE, kernel_size=INT_TUPLE, dilation=INT_TUPLE,
-        padding=INT_TUPLE, stride=INT_TUPLE)
-_AVG = {"kernel_size": INT_TUPLE, "stride": INT_TUPLE, "padding": INT_TUPLE,
+        padding=PADS, stride=INT_TUPLE)
+_AVG = {"kernel_size": INT_TUPLE, "stride": INT_TUPLE, "padding": PADS,
         "ceil_mode": "bool", "count_include_pad": "bool", "divisor_override": "int | None"}
-declare("max_pool", kernel_size=INT_TUPLE, stride=INT_TUPLE, padding=INT_TUPLE,
+declare("max_pool", kernel_size=INT_TUPLE, stride=INT_TUPLE, padding=PADS,
         dilation=INT_TUPLE, ceil_mode="bool")
 declare("avg_pool", **_AVG)
 declare("avg_pool_transpose", "g", spatial=INT_TUPLE, **_AVG)

@@ -17,7 +17,8 @@ from functools import partial
 
 from lucid.ops.registry import OPS, apply
 
-FAMILIES = ("creation", "elementwise", "linalg", "ordering", "reduction", "shape", "windows")
+FAMILIES = ("creation", "elementwise", "linalg", "ordering", "reduction", "shape", "windows",
+            "convolution")
 _PENDING: dict[str, object] = {}
 
 

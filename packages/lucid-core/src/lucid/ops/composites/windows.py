@@ -59,7 +59,7 @@ def _from_numpy(array, like):
     return lucid.tensor(array, device=like.device)
 
 
-def _crop(x, padding, spatial):
+def crop(x, padding, spatial):
     lead = (slice(None),) * (len(x.shape) - len(spatial))
     return ops.getitem(x, index=(*lead, *(slice(lo, lo + s) for (lo, _), s in
                                           zip(padding, spatial))))
@@ -86,7 +86,7 @@ def fold(cols, *, output_size, kernel_size, dilation, padding, stride):
     values = ops.permute(values, axes=(0, 1, *range(2 + nd, 2 + 2 * nd), *range(2, 2 + nd)))
     plane = geo.padded_sizes(output_size, padding, count, stride, dilation, kernel_size)
     full = add_windows(values, plane, window_tables(count, kernel_size, stride, dilation))
-    return _crop(full, padding, output_size)
+    return crop(full, padding, output_size)
 
 
 def _first_max(w, nd):
@@ -172,7 +172,7 @@ def avg_pool_transpose(g, *, spatial, kernel_size, stride, padding, ceil_mode,
                               shape=(*g.shape, *kernel_size))
     plane = geo.padded_sizes(spatial, padding, count, stride, ones, kernel_size)
     full = add_windows(values, plane, window_tables(count, kernel_size, stride, ones))
-    return _crop(full, padding, spatial)
+    return crop(full, padding, spatial)
 
 
 @composite("pool_scatter")
