@@ -87,3 +87,7 @@ from lucid.models.yolo import *  # noqa: E402, F403
 from lucid.models.yolo import __all__ as _yolo  # noqa: E402
 
 __all__ += [*_yolo]
+from lucid.models.efficientdet import *  # noqa: E402, F403
+from lucid.models.efficientdet import __all__ as _efficientdet  # noqa: E402
+
+__all__ += [*_efficientdet]
