@@ -1,7 +1,8 @@
 """Property-based tests (hypothesis, issue 10): random shapes (0-sized and broadcastable
 ones included), dtypes and values (NaN, +-Inf, huge, tiny and subnormal) through the
-elementwise, reduction, shape and indexing ops, compared with NumPy (and PyTorch for the
-NN-style ops) on the backend serving ``cpu`` (``LUCID_BACKEND=mlx`` for MLX).
+elementwise, reduction, shape and indexing ops, compared with NumPy (float64 references
+where float32 rounding order differs) on the backend serving ``cpu``
+(``LUCID_BACKEND=mlx`` for MLX).
 
 CI time is bounded: a fixed example budget per test (``LUCID_HYPOTHESIS_EXAMPLES``, default
 40), no deadline, no example database, derandomized so a CI failure reproduces. The number
@@ -16,7 +17,6 @@ import os
 import hypothesis.extra.numpy as hnp
 import numpy as np
 import pytest
-import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -85,12 +85,12 @@ UNARY = {  # name: (lucid fn, numpy fn, value strategy); float32 everywhere
         [np.nan, np.inf, -np.inf])),
     "log": (lucid.log, np.log, SPECIAL_F32),
     "tanh": (lucid.tanh, np.tanh, SPECIAL_F32),
-    "sigmoid": (lucid.sigmoid, lambda a: torch.sigmoid(torch.from_numpy(a)).numpy(),
+    "sigmoid": (lucid.sigmoid, lambda a: 1.0 / (1.0 + np.exp(-a.astype(np.float64))),
                 SPECIAL_F32),
     "isnan": (lucid.isnan, np.isnan, SPECIAL_F32),
     "isinf": (lucid.isinf, np.isinf, SPECIAL_F32),
     "clamp": (lambda x: lucid.clamp(x, -2.0, 3.0),
-              lambda a: torch.clamp(torch.from_numpy(a), -2.0, 3.0).numpy(), SPECIAL_F32),
+              lambda a: np.clip(a, -2.0, 3.0), SPECIAL_F32),
     "square": (lambda x: x * x, np.square, SPECIAL_F32),
 }
 
@@ -154,7 +154,7 @@ def test_integer_arithmetic_matches_numpy(data, dtype, shapes):
     _same((x * y).numpy(), a * b)
     _same((x // y).numpy(), a // b)
     _same((x % y).numpy(), a % b)
-    _same((x / y).numpy(), (torch.from_numpy(a) / torch.from_numpy(b)).numpy(), rtol=1e-6)
+    _same((x / y).numpy(), a / b, rtol=1e-6)
 
 
 # -- reductions -------------------------------------------------------------------------------
@@ -181,10 +181,17 @@ REDUCTIONS = {  # name: (lucid, numpy reference in float64, needs a non-empty re
     "amin": (lambda x, ax, k: lucid.amin(x, axis=ax, keepdims=k),
              lambda a, ax, k: np.min(a, axis=ax, keepdims=k), True),
     "logsumexp": (lambda x, ax, k: lucid.logsumexp(x, axis=ax, keepdims=k),
-                  lambda a, ax, k: torch.logsumexp(torch.from_numpy(a).double(),
-                                                   dim=_all(ax, a.ndim), keepdim=k).numpy(),
-                  False),
+                  lambda a, ax, k: _logsumexp(a, ax, k), False),
 }
+
+
+def _logsumexp(a, axis, keepdims):
+    """float64 ``m + log(sum(exp(a - m)))``; ``-inf`` over an empty axis (PyTorch's)."""
+    a, axes = a.astype(np.float64), _all(axis, a.ndim)
+    m = np.max(a, axis=axes, keepdims=True, initial=-np.inf)
+    m = np.where(np.isfinite(m), m, 0.0)
+    out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
+    return out if keepdims else np.squeeze(out, axis=axes)
 
 
 def _all(axis, ndim):
