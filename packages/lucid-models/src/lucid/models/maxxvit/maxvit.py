@@ -58,5 +58,6 @@ def maxvit_large(num_classes: int = 1000, weights=None, **kwargs) -> MaxxVit:
 
 @register_model
 def maxvit_xlarge(num_classes: int = 1000, weights=None, **kwargs) -> MaxxVit:
-    """MaxViT-XL: 474,951,952 parameters with 1000 classes (timm maxvit_xlarge_tf_224, num_classes=1000)."""
+    """MaxViT-XL: 474,951,952 parameters with 1000 classes (timm maxvit_xlarge_tf_224
+    built with num_classes=1000; its default head has 21,843 classes)."""
     return _maxvit(192, (192, 384, 768, 1536), (2, 6, 14, 2), num_classes, weights, kwargs)
