@@ -18,7 +18,7 @@ from functools import partial
 from lucid.ops.registry import OPS, apply
 
 FAMILIES = ("creation", "elementwise", "linalg", "ordering", "reduction", "shape", "windows",
-            "convolution")
+            "convolution", "products", "losses")
 _PENDING: dict[str, object] = {}
 
 
