@@ -1,0 +1,1 @@
+"""Detection models and their box operations (``lucid.models.detection.ops``)."""
