@@ -199,8 +199,9 @@ class TransformerBlock2d(nn.Module):
             self.norm1 = nn.Sequential()
             self.norm1.add_module("norm", LayerNorm2d(dim, eps=eps))
             self.norm1.add_module("down", Downsample2d(dim, dim))
-        else:
-            self.shortcut = nn.Identity()
+        else:  # stride 1; a width change (CoAtNet-6/7's split third stage) gets a 1x1 conv
+            self.shortcut = Downsample2d(dim, dim_out, stride=1) if dim != dim_out \
+                else nn.Identity()
             self.norm1 = LayerNorm2d(dim, eps=eps)
         self.attn = Attention2d(dim, dim_out, 32, RelPosBias(feat, dim_out // 32))
         self.norm2 = LayerNorm2d(dim_out, eps=eps)

@@ -63,11 +63,12 @@ class BatchNormAct2d(nn.BatchNorm2d):
 
 
 class Downsample2d(nn.Module):
-    """``avgpool2x2`` (stride 2), then a ``conv1x1`` when the width changes (``expand``)."""
+    """``avgpool2x2`` (stride 2; none at stride 1), then a ``conv1x1`` when the width
+    changes (``expand``)."""
 
-    def __init__(self, dim: int, dim_out: int, bias: bool = True) -> None:
+    def __init__(self, dim: int, dim_out: int, bias: bool = True, stride: int = 2) -> None:
         super().__init__()
-        self.pool = nn.AvgPool2d(2, 2)
+        self.pool = nn.AvgPool2d(2, 2) if stride == 2 else nn.Identity()
         self.expand = nn.Conv2d(dim, dim_out, 1, bias=bias) if dim != dim_out else nn.Identity()
 
     def forward(self, x):

@@ -91,6 +91,7 @@ class MaxxVit(nn.Module):
 
     Args:
         widths, depths: per stage; stem_width; block_types: one of "C", "T", "M" per stage.
+        strides: per stage (default 2 each; CoAtNet-6/7 have a stride-1 stage).
         flavour: "coat" or "tf" (see the module docstring). stem_bias: bias in the stem
         convolutions. num_classes (1000), img_size (224: sets the MaxViT partition size
         and the CoAtNet bias windows), drop_rate (head), drop_path_rate (0), in_channels.
@@ -99,7 +100,8 @@ class MaxxVit(nn.Module):
     def __init__(self, widths: Sequence[int], depths: Sequence[int], stem_width: int,
                  block_types: Sequence[str], flavour: str = "coat", stem_bias: bool = False,
                  num_classes: int = 1000, img_size: int = 224, drop_rate: float = 0.0,
-                 drop_path_rate: float = 0.0, in_channels: int = 3) -> None:
+                 drop_path_rate: float = 0.0, in_channels: int = 3,
+                 strides: Sequence[int] | None = None) -> None:
         super().__init__()
         if flavour not in _FLAVOURS:
             raise ValueError(f"MaxxVit: flavour must be one of {sorted(_FLAVOURS)}, got "
@@ -108,11 +110,12 @@ class MaxxVit(nn.Module):
         self.stem = Stem(in_channels, stem_width, f["act"], f["bn_eps"], stem_bias, f["same"])
         rates = np.linspace(0.0, drop_path_rate, sum(depths)).tolist()
         feat, dim, stages, start = (img_size - 1) // 2 + 1, stem_width, [], 0
-        for width, depth, kind in zip(widths, depths, block_types):
-            feat = (feat - 1) // 2 + 1
+        strides = strides or (2,) * len(widths)
+        for width, depth, kind, first in zip(widths, depths, block_types, strides):
+            feat = (feat - 1) // first + 1
             blocks = []
             for i in range(depth):
-                stride, dp = (2 if i == 0 else 1), rates[start + i]
+                stride, dp = (first if i == 0 else 1), rates[start + i]
                 if kind == "C":
                     blocks.append(MbConvBlock(dim, width, stride, f["act"], f["bn_eps"],
                                               f["same"], dp))
