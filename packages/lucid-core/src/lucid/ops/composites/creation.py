@@ -105,7 +105,7 @@ def multinomial(probs, *, num_samples, replacement):
         cdf = ops.div(cdf, ops.getitem(cdf, index=(slice(None), slice(n - 1, n))))
         u = _uniform((rows, num_samples, 1), dtypes.float64, p.device)
         passed = ops.logical_not(ops.lt(u, ops.reshape(cdf, shape=(rows, 1, n))))  # cdf <= u
-        out = ops.sum(ops.astype(passed, dtype=dtypes.int64), axis=-1, keepdims=False)
+        out = ops.sum(ops.astype(passed, dtype=dtypes.int64), axis=(2,), keepdims=False)
         out = ops.where(ops.lt(out, const(n - 1, out)), out, const(n - 1, out))
     else:
         u = _uniform((rows, n), dtypes.float64, p.device)

@@ -24,7 +24,8 @@ def inv(a):
 
 
 def _inverted(values, magnitude, atol, rtol):
-    peak = ops.amax(magnitude, axis=-1, keepdims=True) if magnitude.shape[-1] else magnitude
+    last = (len(magnitude.shape) - 1,)
+    peak = ops.amax(magnitude, axis=last, keepdims=True) if magnitude.shape[-1] else magnitude
     cutoff = ops.maximum(const(atol or 0.0, values), ops.mul(const(rtol or 0.0, values), peak))
     kept = ops.lt(cutoff, magnitude)
     one = const(1.0, values)

@@ -37,7 +37,8 @@ def searchsorted(seq, values, *, right):
     s = ops.reshape(seq, shape=(*seq.shape[:-1], 1, seq.shape[-1]))
     v = ops.reshape(values, shape=(*values.shape, 1))
     before = ops.logical_not(ops.lt(v, s)) if right else ops.lt(s, v)  # s <= v or s < v
-    return ops.sum(ops.astype(before, dtype=dtypes.int64), axis=-1, keepdims=False)
+    return ops.sum(ops.astype(before, dtype=dtypes.int64), axis=(len(before.shape) - 1,),
+                   keepdims=False)
 
 
 @composite("unique")
@@ -57,7 +58,7 @@ def unique(x, *, dim):
     differs = ops.logical_not(ops.eq(ops.getitem(ordered, index=(slice(1, None),)),
                                      ops.getitem(ordered, index=(slice(0, n - 1),))))
     differs = ops.lt(const(0, x, dtypes.int64),
-                     ops.sum(ops.astype(differs, dtype=dtypes.int64), axis=1, keepdims=False))
+                     ops.sum(ops.astype(differs, dtype=dtypes.int64), axis=(1,), keepdims=False))
     starts = ops.concatenate(ops.full(shape=(min(n, 1),), fill_value=True, dtype=dtypes.bool_,
                                       device=x.device), differs, axis=0)
     group = ops.add(ops.cumsum(ops.astype(starts, dtype=dtypes.int64), axis=0, reverse=False),
