@@ -13,7 +13,8 @@ of a stage attends inside ``M x M`` windows, shifted by ``M/2`` on odd blocks::
 V1 attention adds a learnt relative position bias table; V2 uses scaled cosine attention
 with a log-spaced continuous position bias (``blocks/window_attention_v2.py``) and merges
 patches before its norm. A stage whose map is no larger than the window uses one window of
-the map's size and no shift. Initialisation (timm): linear layers ``trunc_normal(0.02)``,
+the map's size and no shift; a map that is not a multiple of the window is zero-padded
+(V1 after the cyclic shift, V2 before it, as timm). Initialisation (timm): linear layers ``trunc_normal(0.02)``,
 bias 0; V1 bias tables ``trunc_normal(0.02)``; V2 logit scales ``log 10``.
 
 Parameters with 1000 classes (timm ``swin_*_patch4_window7_224``, 224x224, window 7):
@@ -73,7 +74,7 @@ class SwinBlock(nn.Module):
                                                                  self.shift)))
             return x + self.drop_path(self.norm2(self.mlp(x)))
         x = x + self.drop_path(windowed_attention(self.norm1(x), self.attn, self.window,
-                                                  self.shift))
+                                                  self.shift, shift_first=True))
         return x + self.drop_path(self.mlp(self.norm2(x)))
 
 

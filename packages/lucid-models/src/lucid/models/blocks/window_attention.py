@@ -6,8 +6,8 @@
 window that came from different regions of the unshifted map get ``-100`` (no attention).
 :func:`windowed_attention` runs an attention module window by window::
 
-    x = pad(x) to multiples of the window; x = roll(x, -shift)
-    y = attn(window_partition(x), mask); y = roll(window_reverse(y), +shift); crop
+    x = roll(pad(x), -shift)          pad to multiples of the window
+    y = crop(roll(window_reverse(attn(window_partition(x), mask)), +shift))
 
 :class:`WindowAttention` (Swin V1) is multi-head attention inside a window with a learnt
 relative position bias ``B[index]`` (table ``((2Wh-1)(2Ww-1), heads)``)::
@@ -57,22 +57,34 @@ def shifted_window_mask(h: int, w: int, wh: int, ww: int, sh: int, sw: int) -> n
     return np.where(diff, -100.0, 0.0).astype(np.float32)
 
 
-def windowed_attention(x, attn, window: tuple[int, int], shift: tuple[int, int]):
-    """Apply ``attn(windows, mask)`` over the (shifted) windows of ``x`` ``(N, H, W, C)``."""
+def windowed_attention(x, attn, window: tuple[int, int], shift: tuple[int, int],
+                       shift_first: bool = False):
+    """Apply ``attn(windows, mask)`` over the (shifted) windows of ``x`` ``(N, H, W, C)``.
+
+    A map that is not a multiple of the window is zero-padded at the bottom/right; the
+    shift comes before the padding with ``shift_first=True`` (timm's Swin V1) and after it
+    otherwise (the paper's code, timm's Swin V2). The two agree when no padding is needed.
+    """
     n, h, w, c = x.shape
     wh, ww = window
     ph, pw = (-h) % wh, (-w) % ww
+    hp, wp = h + ph, w + pw
+    shifted = any(shift)
+    if shifted and shift_first:
+        x = lucid.roll(x, shifts=(-shift[0], -shift[1]), dims=(1, 2))
     if ph or pw:
         x = F.pad(x, (0, 0, 0, pw, 0, ph))
-    hp, wp = h + ph, w + pw
-    mask = None
-    if any(shift):
+    if shifted and not shift_first:
         x = lucid.roll(x, shifts=(-shift[0], -shift[1]), dims=(1, 2))
-        mask = lucid.tensor(shifted_window_mask(hp, wp, wh, ww, *shift))
+    mask = lucid.tensor(shifted_window_mask(hp, wp, wh, ww, *shift)) if shifted else None
     y = window_reverse(attn(window_partition(x, wh, ww), mask), wh, ww, hp, wp)
-    if any(shift):
+    if shifted and not shift_first:
         y = lucid.roll(y, shifts=shift, dims=(1, 2))
-    return y[:, :h, :w, :] if ph or pw else y
+    if ph or pw:
+        y = y[:, :h, :w, :]
+    if shifted and shift_first:
+        y = lucid.roll(y, shifts=shift, dims=(1, 2))
+    return y
 
 
 class WindowAttention(nn.Module):
@@ -96,7 +108,7 @@ class WindowAttention(nn.Module):
     def position_bias(self):
         """``(heads, L, L)``."""
         length = int(np.sqrt(self._index.shape[0]))
-        bias = self.relative_position_bias_table[lucid.tensor(self._index)]
+        bias = self.relative_position_bias_table[self._index]
         return bias.reshape(length, length, -1).permute(2, 0, 1)
 
     def forward(self, x, mask=None):

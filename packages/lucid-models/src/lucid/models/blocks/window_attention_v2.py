@@ -49,7 +49,7 @@ class WindowAttentionV2(nn.Module):
         """``16 sigmoid(B)``, ``(heads, L, L)``."""
         length = int(math.isqrt(self._index.shape[0]))
         table = self.cpb_mlp(lucid.tensor(self._coords))
-        bias = table[lucid.tensor(self._index)].reshape(length, length, -1).permute(2, 0, 1)
+        bias = table[self._index].reshape(length, length, -1).permute(2, 0, 1)
         return 16.0 * lucid.sigmoid(bias)
 
     def forward(self, x, mask=None):
