@@ -117,7 +117,11 @@ class Tensor:
 
     @data.setter
     def data(self, value) -> None:
+        """``t.data = source``: ``t`` holds ``source``'s values (and, for a Tensor, its
+        device and dtype) from now on, keeping its identity, ``requires_grad`` and hooks
+        (PyTorch's way to move a parameter in place); outside the graph."""
         if isinstance(value, Tensor):
+            self._device, self._backend = value._device, value._backend
             value = value._data
         elif not self._backend.is_native(value):
             value = self._backend.from_numpy(_to_numpy_input(value, self.dtype))

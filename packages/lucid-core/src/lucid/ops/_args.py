@@ -37,14 +37,3 @@ def normalize_axes(axis, ndim: int, op: str):
 
 def normalize_axis(axis: int, ndim: int, op: str) -> int:
     return normalize_axes(int(axis), ndim, op)[0]
-
-
-def legacy_reduction(size_average, reduce, reduction: str) -> str:
-    """PyTorch's deprecated loss flags folded into ``reduction``: both None keeps
-    ``reduction``; otherwise (each defaulting to True) ``reduce=False`` gives ``"none"``,
-    else ``"mean"`` if ``size_average`` else ``"sum"``. The result is not validated."""
-    if size_average is None and reduce is None:
-        return reduction
-    size_average = True if size_average is None else size_average
-    reduce = True if reduce is None else reduce
-    return "none" if not reduce else ("mean" if size_average else "sum")

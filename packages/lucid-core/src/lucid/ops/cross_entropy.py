@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from lucid.dtypes import Int64
 from lucid.errors import DTypeError, ShapeError
-from lucid.ops._args import legacy_reduction
+from lucid.ops.loss_reduction import legacy_reduction
 from lucid.ops.registry import Op, apply, register
 from lucid.ops.softmax import log_softmax
 from lucid.spellings import original_keywords

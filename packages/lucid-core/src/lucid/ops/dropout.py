@@ -34,13 +34,16 @@ class DropoutMask(Op):
             raise ValueError(f"dropout_mask: p must be in [0, 1], got {p}")
 
 
-def _check_p(p, op):
+def check_probability(p, op):
+    """``float(p)`` for a drop probability in ``[0, 1]``; ``ValueError`` naming ``op`` else."""
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"{op}: dropout probability has to be between 0 and 1, but got {p}")
     return float(p)
 
 
-def _mask(x: Tensor, shape, p: float, scale: bool) -> Tensor:
+def random_mask(x: Tensor, shape, p: float, scale: bool) -> Tensor:
+    """A ``shape`` mask of ``x``'s dtype and device: 0 with probability ``p``, else 1 (or
+    ``1 / (1 - p)`` when ``scale``); broadcast it against ``x`` to drop entries."""
     return apply("dropout_mask", shape=tuple(shape), p=p, dtype=x.dtype, scale=scale,
                  device=x.device)
 
@@ -52,16 +55,16 @@ def _finish(x: Tensor, out: Tensor, inplace: bool) -> Tensor:
 def dropout(input, p=0.5, training=True, inplace=False):  # noqa: A002
     """Zero each element with probability ``p`` and scale the rest by ``1/(1-p)``
     (identity when not ``training``)."""
-    p = _check_p(p, "dropout")
+    p = check_probability(p, "dropout")
     if not training or p == 0.0:
         return input
     if p == 1.0:
         return _finish(input, input * 0.0, inplace)
-    return _finish(input, input * _mask(input, input.shape, p, True), inplace)
+    return _finish(input, input * random_mask(input, input.shape, p, True), inplace)
 
 
 def _channel_dropout(x, p, training, inplace, nd, op):
-    p = _check_p(p, op)
+    p = check_probability(p, op)
     if x.ndim not in (nd + 1, nd + 2):
         raise ValueError(f"{op}: expected a {nd + 1}-D or {nd + 2}-D input, got shape "
                          f"{x.shape}")
@@ -70,7 +73,7 @@ def _channel_dropout(x, p, training, inplace, nd, op):
     if p == 1.0:
         return _finish(x, x * 0.0, inplace)
     shape = x.shape[:x.ndim - nd] + (1,) * nd
-    return _finish(x, x * _mask(x, shape, p, True), inplace)
+    return _finish(x, x * random_mask(x, shape, p, True), inplace)
 
 
 def dropout1d(input, p=0.5, training=True, inplace=False):  # noqa: A002
@@ -89,12 +92,12 @@ def dropout3d(input, p=0.5, training=True, inplace=False):  # noqa: A002
 
 
 def _alpha(x, p, training, inplace, shape, op):
-    p = _check_p(p, op)
+    p = check_probability(p, op)
     if not training or p == 0.0:
         return x
     if p == 1.0:
         return _finish(x, x * 0.0, inplace)
-    keep = _mask(x, shape, p, False)
+    keep = random_mask(x, shape, p, False)
     a = 1.0 / math.sqrt((_SELU_ALPHA_PRIME ** 2 * p + 1) * (1 - p))
     b = (keep - 1.0) * (_SELU_ALPHA_PRIME * a) + _SELU_ALPHA_PRIME * a * p
     return _finish(x, x * (keep * a) + b, inplace)

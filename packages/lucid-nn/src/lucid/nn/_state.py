@@ -22,10 +22,7 @@ class StateDictError(KeyError, RuntimeError):
 def move_tensor(target: Tensor, source: Tensor) -> Tensor:
     """Make ``target`` hold ``source``'s data, device and dtype; ``target`` keeps its
     identity, ``requires_grad`` and hooks. Returns ``target``."""
-    target._data = source._data
-    target._device = source._device
-    target._backend = source._backend
-    target._dtype = None
+    target.data = source
     return target
 
 

@@ -2,8 +2,8 @@
 
 A full backward hook ``hook(module, grad_input, grad_output)`` needs the gradients with
 respect to a module's inputs and outputs at the same moment. The module's tensor inputs
-and outputs are passed through an identity node each (:class:`_HookIdentity`, an op that
-is never dispatched to a backend: its outputs share the inputs' data). During backward the
+and outputs are passed through an identity node each (joined to the graph with
+``lucid.autograd.attach_backward``: its outputs share the inputs' data). During backward the
 output node's VJP sees every ``grad_output`` first; the input node's VJP then sees every
 ``grad_input``, calls the hooks, and passes on what they return.
 """
@@ -13,10 +13,8 @@ from __future__ import annotations
 from collections import OrderedDict
 from itertools import count
 
-from lucid.autograd import check_gradient
+from lucid.autograd import attach_backward, check_gradient
 from lucid.autograd.grad_mode import is_grad_enabled
-from lucid.autograd.node import Node
-from lucid.ops.registry import Op
 from lucid.tensor import Tensor
 
 __all__ = ["RemovableHandle"]
@@ -52,29 +50,11 @@ def add_hook(hooks: OrderedDict, hook, prepend: bool = False, *extra: OrderedDic
     return handle
 
 
-class _HookIdentity(Op):
-    """``y_i = x_i`` for k tensors at once; ``dx = callback(dy)`` (a tuple of k)."""
-
-    name = "module_backward_hook"
-    save_inputs = ()
-    tensor_vjp = True
-
-    def __init__(self, callback, n: int) -> None:
-        self.callback = callback
-        self.n_outputs = n
-
-    def vjp(self, node, *grads):
-        return tuple(self.callback(tuple(grads)))
-
-
 def _identity(tensors: list[Tensor], callback) -> list[Tensor]:
-    """The tensors passed through one :class:`_HookIdentity` node."""
-    op = _HookIdentity(callback, len(tensors))
-    data = tensors[0]._data if len(tensors) == 1 else tuple(t._data for t in tensors)
-    first = tensors[0]
-    node = Node(op, tuple(tensors), {}, data, len(tensors), first._device, first._backend)
-    return [Tensor._wrap(t._data, t._device, node=node, index=i, backend=t._backend)
-            for i, t in enumerate(tensors)]
+    """The tensors passed through one identity node: ``y_i = x_i``, ``dx = callback(dy)``
+    (a tuple of one gradient per tensor)."""
+    return attach_backward(tensors, tensors, lambda *grads: tuple(callback(tuple(grads))),
+                           name="module_backward_hook")
 
 
 def _grad_tensors(values, need_grad: bool):

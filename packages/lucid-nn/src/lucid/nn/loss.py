@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from lucid.nn import functional as F
 from lucid.nn.module import Module
-from lucid.ops._args import legacy_reduction
+from lucid.ops.loss_reduction import legacy_reduction
 from lucid.spellings import original_keywords
 from lucid.tensor import Tensor
 

@@ -177,7 +177,7 @@ class Module:
             raise TypeError(f"cannot assign {type(tensor).__name__!r} object to buffer "
                             f"{name!r} (Tensor or None required)")
         if isinstance(tensor, (Buffer, Parameter)):
-            tensor = Tensor._wrap(tensor._data, tensor._device)
+            tensor = tensor.detach()  # a plain tensor sharing the data
         self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)

@@ -14,7 +14,7 @@ __all__ = ["Parameter", "Buffer", "is_parameter"]
 
 def _share(target: Tensor, source: Tensor) -> None:
     """Make ``target`` (a fresh object) hold ``source``'s data, device and backend."""
-    Tensor._init(target, source._data, source._device, source._backend)
+    Tensor.__init__(target, source, device=source.device)
 
 
 class Parameter(Tensor):

@@ -8,8 +8,8 @@ core's ``dropout_mask`` op.
 
 from __future__ import annotations
 
-from lucid.ops.dropout import _check_p, _mask
 from lucid.ops.dropout import alpha_dropout as alpha_dropout
+from lucid.ops.dropout import check_probability, random_mask
 from lucid.ops.dropout import dropout as dropout
 from lucid.ops.dropout import dropout1d as dropout1d
 from lucid.ops.dropout import dropout2d as dropout2d
@@ -26,8 +26,8 @@ def drop_path(input: Tensor, drop_prob: float = 0.0, training: bool = False,
     """Stochastic depth: zero whole samples (dim 0) with probability ``drop_prob`` and
     scale the kept ones by ``1 / (1 - drop_prob)`` (when ``scale_by_keep``):
     ``y = x * m``, ``m_n ~ Bernoulli(1 - drop_prob)`` per sample."""
-    drop_prob = _check_p(drop_prob, "drop_path")
+    drop_prob = check_probability(drop_prob, "drop_path")
     if drop_prob == 0.0 or not training:
         return input
     shape = (input.shape[0],) + (1,) * (input.ndim - 1)
-    return input * _mask(input, shape, drop_prob, scale_by_keep and drop_prob < 1.0)
+    return input * random_mask(input, shape, drop_prob, scale_by_keep and drop_prob < 1.0)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import lucid
 from lucid.errors import ShapeError
-from lucid.ops._args import legacy_reduction
+from lucid.ops.loss_reduction import legacy_reduction
 from lucid.tensor import Tensor
 
 __all__ = ["mse_loss", "l1_loss", "huber_loss", "smooth_l1_loss", "kl_div", "apply_reduction",

@@ -12,8 +12,8 @@ from __future__ import annotations
 import lucid
 from lucid.errors import ShapeError
 from lucid.nn.functional.loss import apply_reduction
-from lucid.ops._args import legacy_reduction
 from lucid.ops.cross_entropy import cross_entropy, nll_loss
+from lucid.ops.loss_reduction import legacy_reduction
 from lucid.tensor import Tensor
 
 __all__ = ["nll_loss", "cross_entropy", "binary_cross_entropy",
