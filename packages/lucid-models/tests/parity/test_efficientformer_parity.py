@@ -42,3 +42,29 @@ def test_small_config_matches_timm_class():
                                   "efficientformer_l7"])
 def test_matches_timm(name):
     _check(models.create_model(name), timm.create_model(name))
+
+
+def test_timm_hub_file_loads_through_the_entry(tmp_path, monkeypatch):
+    """A safetensors file as the hub download leaves it in the cache (timm's state dict and
+    its recorded SHA-256) loads through ``EfficientFormer_L1_Weights`` and gives timm's
+    logits."""
+    import numpy as np
+    import safetensors.torch as safetensors_torch
+
+    import lucid
+    from lucid.weights import hub, sha256_of
+
+    monkeypatch.setenv("LUCID_HOME", str(tmp_path))
+    ref = _randomise_biases(randomise_scales(zp.randomise(timm.create_model(
+        "efficientformer_l1"))))
+    entry = lucid.weights.EfficientFormer_L1_Weights.DEFAULT
+    cached = tmp_path / "weights" / entry.value.file_name
+    cached.parent.mkdir()
+    safetensors_torch.save_file(ref.state_dict(), str(cached))
+    hub.record_sha256(cached, sha256_of(cached))
+    model = models.efficientformer_l1(weights="EfficientFormer_L1_Weights.SNAP_DIST_IN1K")
+    x = np.random.default_rng(0).standard_normal((1, 3, 224, 224)).astype(np.float32)
+    with torch.no_grad():
+        want = ref(torch.from_numpy(x)).numpy()
+    np.testing.assert_allclose(model.eval()(lucid.tensor(x)).numpy(), want, atol=1e-4,
+                               rtol=1e-4)
