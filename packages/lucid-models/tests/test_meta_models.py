@@ -72,6 +72,11 @@ def test_every_model_builds_and_runs_on_meta(name):
     ``(batch, num_classes)`` on meta."""
     model = build_on_meta(name, num_classes=10).eval()
     assert all(type(p.data).__name__ == "MetaArray" for p in model.parameters())
+    if name.startswith("transformer_"):  # seq2seq: token ids in, (batch, length, vocab) out
+        ids = lucid.zeros(2, 5, dtype=lucid.int64, device="meta")
+        out = model(ids, ids)
+        assert out.shape == (2, 5, 10) and str(out.device) == "meta"
+        return
     out = model(lucid.zeros(*_input_shape(name), device="meta"))
     out = out[0] if isinstance(out, tuple) else out
     assert out.shape == (2, 10) and str(out.device) == "meta"
