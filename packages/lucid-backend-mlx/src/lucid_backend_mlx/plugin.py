@@ -33,3 +33,37 @@ def lucid_backends():
 @hookimpl
 def lucid_default_devices():
     return {"gpu": "mlx"}
+
+
+@hookimpl
+def lucid_device_capabilities(backend_name, device_type):
+    """MLX is lazy: ops build a graph that runs (asynchronously) when a value is needed;
+    float64 only on the CPU device."""
+    if backend_name != "mlx":
+        return None
+    names = ("float16", "float32", "int8", "uint8", "int16", "int32", "int64", "bool")
+    if device_type == "cpu":
+        names = names[:2] + ("float64",) + names[2:]
+    return {"dtypes": names, "lazy": True, "asynchronous": True}
+
+
+@hookimpl
+def lucid_synchronize(backend_name, device_type):
+    if backend_name != "mlx":
+        return None
+    import mlx.core as mx
+
+    mx.synchronize()
+    return True
+
+
+@hookimpl
+def lucid_memory_info(backend_name, device_type):
+    """MLX's allocator figures (active and peak bytes) and the device's memory size."""
+    if backend_name != "mlx":
+        return None
+    import mlx.core as mx
+
+    info = mx.device_info() if hasattr(mx, "device_info") else {}
+    return {"total": info.get("memory_size"), "in_use": mx.get_active_memory(),
+            "peak": mx.get_peak_memory()}

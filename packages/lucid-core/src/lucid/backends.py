@@ -10,7 +10,7 @@ import threading
 
 import pluggy
 
-from lucid import hookspecs
+from lucid import backend_defaults, hookspecs
 from lucid.backend import Backend
 from lucid.device import DEVICE_TYPES, Device, to_device
 from lucid.errors import BackendError
@@ -31,6 +31,7 @@ def _plugin_manager() -> pluggy.PluginManager:
         if _manager is None:
             manager = pluggy.PluginManager(hookspecs.PROJECT)
             manager.add_hookspecs(hookspecs)
+            manager.register(backend_defaults, name="lucid.backend_defaults")
             _manager = manager
             discover()
         return _manager
@@ -55,25 +56,30 @@ def register(plugin, name: str | None = None) -> None:
     _collect(manager)
 
 
+def _one_plugin(manager: pluggy.PluginManager, plugin, hook: str):
+    """Hook ``hook`` of ``plugin`` alone (so one failing plugin spoils no other)."""
+    others = [p for p in manager.get_plugins() if p is not plugin]
+    return manager.subset_hook_caller(hook, others)
+
+
 def _collect(manager: pluggy.PluginManager) -> None:
     with _lock:
         for plugin in manager.get_plugins():
-            hook = getattr(plugin, "lucid_backends", None)
-            if hook is None:
-                continue
+            name = manager.get_name(plugin) or repr(plugin)
             try:
-                found = hook()
+                found = _one_plugin(manager, plugin, "lucid_backends")()
             except ImportError as exc:
-                _load_errors[manager.get_name(plugin) or repr(plugin)] = str(exc)
+                _load_errors[name] = str(exc)
                 continue
-            for backend in found or ():
+            for backend in (b for batch in found for b in batch or ()):
                 _backends.setdefault(backend.name, backend)
-        wishes: dict[str, str] = {}
         for plugin in manager.get_plugins():
-            hook = getattr(plugin, "lucid_default_devices", None)
-            if hook is not None:
-                for device_type, name in (hook() or {}).items():
-                    wishes.setdefault(device_type, name)
+            for backend in _backends.values():
+                _merge_kernel_tables(manager, plugin, backend)
+        wishes: dict[str, str] = {}
+        for wish in manager.hook.lucid_default_devices():
+            for device_type, name in (wish or {}).items():
+                wishes.setdefault(device_type, name)
         for device_type in DEVICE_TYPES:
             if device_type in _binding:
                 continue
@@ -84,6 +90,26 @@ def _collect(manager: pluggy.PluginManager) -> None:
                     except BackendError:
                         continue
                     break
+
+
+_merged: set[tuple[int, str]] = set()
+
+
+def _merge_kernel_tables(manager: pluggy.PluginManager, plugin, backend: Backend) -> None:
+    """Add the kernels ``plugin`` supplies for ``backend`` (once per pair)."""
+    key = (id(plugin), backend.name)
+    if key in _merged:
+        return
+    _merged.add(key)
+    tables = _one_plugin(manager, plugin, "lucid_kernel_table")(backend_name=backend.name)
+    for table in tables:
+        for op, kernel in (table or {}).items():
+            if op in backend.kernels and backend.kernels[op] is not kernel:
+                _load_errors[f"{manager.get_name(plugin)}:{op}"] = (
+                    f"kernel table: backend {backend.name!r} already has a kernel for op "
+                    f"{op!r}; the plugin's kernel was not added")
+                continue
+            backend.kernels[op] = kernel
 
 
 def available() -> dict[str, Backend]:
@@ -216,3 +242,27 @@ def coverage() -> dict[str, dict[str, object]]:
             "extra": sorted(op for op in have if op not in OPS),
         }
     return out
+
+
+def capabilities(device) -> dict:
+    """What the backend serving ``device`` offers there: ``{"dtypes": (names...),
+    "lazy": bool, "asynchronous": bool}`` (hook ``lucid_device_capabilities``)."""
+    device = to_device(device)
+    backend = for_device(device)
+    return _plugin_manager().hook.lucid_device_capabilities(backend_name=backend.name,
+                                                            device_type=device.type)
+
+
+def synchronize(device="cpu") -> None:
+    """Wait for every pending computation on ``device`` (hook ``lucid_synchronize``)."""
+    device = to_device(device)
+    _plugin_manager().hook.lucid_synchronize(backend_name=for_device(device).name,
+                                             device_type=device.type)
+
+
+def memory_info(device="cpu") -> dict:
+    """``{"total", "in_use", "peak"}`` in bytes for ``device`` (``None`` where the
+    backend's library does not track a figure; hook ``lucid_memory_info``)."""
+    device = to_device(device)
+    return _plugin_manager().hook.lucid_memory_info(backend_name=for_device(device).name,
+                                                    device_type=device.type)

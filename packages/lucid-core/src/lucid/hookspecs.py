@@ -1,26 +1,31 @@
-"""The backend plugin contract: the hooks a Lucid backend implements.
+"""The backend plugin contract: the hooks a Lucid plugin implements, the whole of it.
 
-A backend is a Python package that advertises a module in the entry-point group
+A plugin is a Python package that advertises a module in the entry-point group
 ``lucid.backends``::
 
     [project.entry-points."lucid.backends"]
     numpy = "lucid_backend_numpy.plugin"
 
-That module implements the hooks below with :data:`lucid.hookimpl`. Lucid loads every
-entry point when it is first asked for a backend, collects the :class:`lucid.backend.Backend`
-objects the plugins return, and binds each device type (``cpu``, ``gpu``) to one of them.
-Hooks are called once, at discovery; no hook sits on the path of an op call.
+That module implements any of the hooks below with :data:`lucid.hookimpl`; Lucid's
+plugin manager (pluggy) calls them, nothing else is looked up on a plugin:
+
+* discovery: :func:`lucid_backends` (the Backend objects) and
+  :func:`lucid_default_devices` (which device types a plugin would like to serve);
+* kernel tables: :func:`lucid_kernel_table`, kernels a plugin adds to a backend, such as
+  the kernels of a new op the plugin registers (``docs/writing-a-backend.md``);
+* device capabilities: :func:`lucid_device_capabilities` (dtypes, lazy or eager,
+  asynchronous) and :func:`lucid_synchronize`;
+* memory queries: :func:`lucid_memory_info`.
+
+Discovery hooks run once, when Lucid first loads plugins (kernel tables are merged into
+the backends then); the query hooks run when ``lucid.backends.capabilities``,
+``synchronize`` or ``memory_info`` is called. No hook sits on the path of an op call.
 
 What a :class:`~lucid.backend.Backend` object must provide (its docstrings are the
-detailed contract):
-
-* ``name``: a unique short name (``"numpy"``, ``"mlx"``);
-* ``kernels``: a dict from op name to a plain function on native arrays; the list of op
-  names is ``lucid.ops.registry.OPS`` and ``lucid.testing`` checks each kernel;
-* ``from_numpy``, ``to_numpy``, ``native_dtype``, ``dtype_of``, ``eval``, ``seed``:
-  moving data in and out, dtype mapping, forcing lazy evaluation, seeding its RNG;
-* ``check_device(device)``: raise :class:`lucid.errors.BackendError` when it cannot serve
-  that device (for example ``gpu`` without a GPU), with a hint on what to install.
+detailed contract): ``name``; ``kernels`` (op name -> function on native arrays, at
+least the required primitives of :mod:`lucid.ops.primitives`, with the signatures of
+:mod:`lucid.ops.signatures`); ``from_numpy``, ``to_numpy``, ``native_dtype``,
+``dtype_of``, ``is_native``, ``eval``, ``seed``; ``check_device(device)``.
 """
 
 from __future__ import annotations
@@ -49,3 +54,35 @@ def lucid_default_devices() -> dict:
     Lucid's own defaults (``cpu -> numpy``, ``gpu -> mlx``) win over a third party's
     wish; ``lucid.backends.bind`` changes the binding at run time.
     """
+
+
+@hookspec
+def lucid_kernel_table(backend_name: str) -> dict:
+    """Return ``{op_name: kernel}`` to add to backend ``backend_name`` (or ``None``).
+
+    Called once per plugin and loaded backend, at discovery. A plugin that registers a new
+    op (``lucid.ops.registry.register`` and ``lucid.ops.signatures.declare``) supplies its
+    kernels here, for each backend it supports. A backend's own kernels are never
+    replaced: a name it already has is reported as a load error.
+    """
+
+
+@hookspec(firstresult=True)
+def lucid_device_capabilities(backend_name: str, device_type: str) -> dict:
+    """Return what backend ``backend_name`` offers on ``device_type`` (or ``None`` when
+    this plugin does not serve it): ``{"dtypes": (names...), "lazy": bool,
+    "asynchronous": bool}`` (``asynchronous``: work may still run after an op returns;
+    :func:`lucid_synchronize` waits for it)."""
+
+
+@hookspec(firstresult=True)
+def lucid_synchronize(backend_name: str, device_type: str) -> bool:
+    """Wait until every pending computation of ``backend_name`` on ``device_type`` has
+    finished; return ``True`` (or ``None`` when this plugin does not serve it)."""
+
+
+@hookspec(firstresult=True)
+def lucid_memory_info(backend_name: str, device_type: str) -> dict:
+    """Return memory figures in bytes for ``backend_name`` on ``device_type`` (or
+    ``None``): ``{"total": int | None, "in_use": int | None, "peak": int | None}``
+    (``None`` for a figure the library does not track)."""
