@@ -14,6 +14,7 @@ Relative position biases over a ``h x w`` window (``B[n, (i, j), (x, y)]``):
 MaxViT's partition attention (channels last ``(N, H, W, C)``)::
 
     block: windows of p x p neighbouring pixels      grid: a p x p grid of pixels H/p apart
+    (the block partition is Swin's ``blocks.window_attention.window_partition``)
     x = x + drop_path(Attn(LN(x)) over each partition)
     x = x + drop_path(MLP(LN(x)))                    MLP: C -> 4C -> C
 
@@ -33,6 +34,7 @@ from lucid.errors import ShapeError
 from lucid.models.blocks.layer_norm_2d import LayerNorm2d
 from lucid.models.blocks.mlp import Mlp
 from lucid.models.blocks.relative_position import relative_position_index
+from lucid.models.blocks.window_attention import window_partition, window_reverse
 from lucid.models.maxxvit.conv import Downsample2d
 from lucid.nn import functional as F
 
@@ -132,24 +134,24 @@ class Attention2d(nn.Module):
 
 
 def _partition(x, p: int, grid: bool):
-    """``(N, H, W, C)`` -> ``(N * H W / p^2, p, p, C)`` windows (``grid``: strided)."""
+    """``(N, H, W, C)`` -> ``(N * HW / p^2, p^2, C)`` partitions: windows of neighbouring
+    pixels (``blocks.window_attention.window_partition``) or, for ``grid``, the pixels
+    ``H / p`` apart."""
     n, hh, ww, c = x.shape
     if hh % p or ww % p:
         raise ShapeError(f"MaxViT partition: feature map {hh}x{ww} is not divisible by the "
                          f"partition size {p} (build the model with img_size = 32 * p * k)")
-    if grid:
-        x = x.reshape(n, p, hh // p, p, ww // p, c).permute(0, 2, 4, 1, 3, 5)
-    else:
-        x = x.reshape(n, hh // p, p, ww // p, p, c).permute(0, 1, 3, 2, 4, 5)
-    return x.reshape(-1, p, p, c)
+    if not grid:
+        return window_partition(x, p, p).reshape(-1, p * p, c)
+    x = x.reshape(n, p, hh // p, p, ww // p, c).permute(0, 2, 4, 1, 3, 5)
+    return x.reshape(-1, p * p, c)
 
 
-def _unpartition(w, p: int, grid: bool, hh: int, ww: int):
-    c = w.shape[-1]
-    if grid:
-        x = w.reshape(-1, hh // p, ww // p, p, p, c).permute(0, 3, 1, 4, 2, 5)
-    else:
-        x = w.reshape(-1, hh // p, ww // p, p, p, c).permute(0, 1, 3, 2, 4, 5)
+def _unpartition(parts, p: int, grid: bool, hh: int, ww: int):
+    c = parts.shape[-1]
+    if not grid:
+        return window_reverse(parts.reshape(-1, (hh // p) * (ww // p), p * p, c), p, p, hh, ww)
+    x = parts.reshape(-1, hh // p, ww // p, p, p, c).permute(0, 3, 1, 4, 2, 5)
     return x.reshape(-1, hh, ww, c)
 
 
