@@ -91,7 +91,9 @@ def cases_cell(op: str, cases: dict) -> str:
 def build() -> str:
     import lucid
     import lucid.testing.cases  # noqa: F401  (fills CASES)
+    from lucid.ops.primitives import REQUIRED
     from lucid.ops.registry import OPS
+    from lucid.ops.signatures import SIGNATURES
     from lucid.testing.case import CASES
 
     backends = [lucid.backends.get(name) for name in BACKENDS]
@@ -104,23 +106,31 @@ def build() -> str:
         "kernel (where it is registered under the op's name), and the conformance "
         "cases of `lucid.testing` (`python -m pytest --pyargs lucid.testing -k <case>`). "
         "\"composite\" means the backend has no kernel and the op runs as its composite of "
-        "other ops (see `docs/design.md`).",
+        "other ops (see `docs/design.md`). \"kind\": *required* kernels are the primitives "
+        "every backend must provide (`lucid.ops.primitives`); every *optional* op has a "
+        "composite in `lucid.ops.composites`, which a backend kernel overrides. \"kernel "
+        "signature\" is the declaration in `lucid.ops.signatures` that the conformance "
+        "suite checks each backend's kernel against.",
         "",
         f"{len(OPS)} ops; kernels: "
         + ", ".join(f"{b.name} {sum(op in b.kernels for op in OPS)}" for b in backends)
-        + f"; ops with conformance cases: {sum(bool(CASES.get(op)) for op in OPS)}.",
+        + f"; ops with conformance cases: {sum(bool(CASES.get(op)) for op in OPS)}; "
+        + f"required kernels: {len(REQUIRED)}.",
         "",
         "| op | core file | " + " | ".join(f"{b.name} kernel" for b in backends)
-        + " | conformance cases |",
-        "|---|---|" + "---|" * len(backends) + "---|",
+        + " | conformance cases | kind | kernel signature |",
+        "|---|---|" + "---|" * len(backends) + "---|---|---|",
     ]
     for name in sorted(OPS):
         op = OPS[name]
         path, line = where(type(op))
-        composite = getattr(type(op), "composite", None) is not None
+        composite = op.composite is not None
         cells = [f"`{name}`", cell(path, line)]
         cells += [kernel_cell(name, b, composite) for b in backends]
         cells.append(cases_cell(name, CASES))
+        cells.append("required" if name in REQUIRED else "optional")
+        sig = SIGNATURES.get(name)
+        cells.append("" if sig is None else "`" + str(sig).replace("|", "\\|") + "`")
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 

@@ -240,7 +240,7 @@ def test_elementwise_hessian_vector_products(fn):
     hessian_vector_matches_fd(fn, _SMOOTH)
 
 
-@pytest.mark.parametrize("module", ["elementwise_clamp", "reduction", "reduction_stats",
+@pytest.mark.parametrize("module", ["rounding_clamping", "reduction", "reduction_stats",
                                     "reduction_cumulative", "creation_ranges", "random_ops"])
 def test_docstring_examples_run(module):
     import doctest

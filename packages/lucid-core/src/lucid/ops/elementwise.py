@@ -5,7 +5,7 @@ differentiated again. Float-only functions (``exp, log, sqrt, sigmoid, erf`` ...
 integer and bool input to the default float (``float32``), as PyTorch does.
 
 Trigonometric and hyperbolic functions live in ``elementwise_trig.py``; rounding,
-clamping, ``maximum``/``minimum`` and the NaN tests in ``elementwise_clamp.py``;
+clamping, ``maximum``/``minimum`` and the NaN tests in ``rounding_clamping.py``;
 in-place variants (``exp_``, ``clamp_``, ``fill_`` ...) in ``elementwise_inplace.py``.
 """
 

@@ -7,8 +7,8 @@ the tensor's dtype and refuses leaves that require grad while grad mode is on).
 from __future__ import annotations
 
 from lucid.ops import elementwise as _e
-from lucid.ops import elementwise_clamp as _c
 from lucid.ops import elementwise_trig as _t
+from lucid.ops import rounding_clamping as _c
 from lucid.ops.creation import full
 from lucid.tensor import Tensor
 

@@ -86,7 +86,7 @@ def affine_grid(theta: Tensor, size, align_corners: bool = False) -> Tensor:
 
 def _source_position(c: Tensor, size: int, padding_mode: str, align_corners: bool) -> Tensor:
     """Normalised coordinate -> pixel position along one axis, padding applied."""
-    from lucid.ops.elementwise_clamp import clip
+    from lucid.ops.rounding_clamping import clip
 
     p = (c + 1.0) * ((size - 1) / 2.0) if align_corners else ((c + 1.0) * size - 1.0) / 2.0
     if padding_mode == "border":
@@ -102,7 +102,7 @@ def _reflect(p: Tensor, low: float, high: float) -> Tensor:
     from lucid.ops.arithmetic import remainder
     from lucid.ops.elementwise import abs as abs_
     from lucid.ops.elementwise import where
-    from lucid.ops.elementwise_clamp import floor
+    from lucid.ops.rounding_clamping import floor
 
     span = high - low
     if span <= 0:
@@ -136,8 +136,8 @@ def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear",  # noqa: A0
                 padding_mode: str = "zeros", align_corners: bool | None = None) -> Tensor:
     """``out[n, c, *o] = input[n, c]`` read at ``grid[n, *o]`` (see the module docstring):
     ``(N, C, *S) x (N, *S_out, k) -> (N, C, *S_out)``."""
-    from lucid.ops.elementwise_clamp import floor
-    from lucid.ops.elementwise_clamp import round as round_
+    from lucid.ops.rounding_clamping import floor
+    from lucid.ops.rounding_clamping import round as round_
     from lucid.ops.shape import reshape
 
     k = _check(input, grid, mode, padding_mode)
@@ -187,8 +187,8 @@ def _read(flat: Tensor, q, spatial, ch: int) -> Tensor:
     """``flat (N, C, prod S)`` at the integer positions ``q`` (clamped in range):
     ``(N, C, M)``."""
     from lucid.ops.elementwise import where
-    from lucid.ops.elementwise_clamp import clip
     from lucid.ops.indexing_gather import gather
+    from lucid.ops.rounding_clamping import clip
     from lucid.ops.shape import broadcast_to, reshape
 
     index = None

@@ -76,8 +76,8 @@ def _edges(x: Tensor, bins, rng, op: str) -> Tensor:
 def _bin_index(x: Tensor, edges: Tensor):
     """``(bin index clamped into range, inside-the-range mask)`` for each value of ``x``."""
     from lucid.ops.elementwise import where
-    from lucid.ops.elementwise_clamp import clip
     from lucid.ops.ordering import searchsorted
+    from lucid.ops.rounding_clamping import clip
 
     n = edges.shape[0] - 1
     x = x.astype(edges.dtype)

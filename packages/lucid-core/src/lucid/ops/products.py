@@ -1,7 +1,7 @@
 """``matmul`` (the ``@`` operator): batched matrix product with NumPy broadcasting.
 
 Further products (dot, inner, outer, tensordot, einsum, trace) live in
-``products_more.py``.
+``products_from_matmul.py``.
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ class ReLU(Op):
         return k.where(k.le(k.output(node), 0), 0, g)
 
     def composite(self, x):
-        from lucid.ops.elementwise_clamp import maximum
+        from lucid.ops.rounding_clamping import maximum
 
         return maximum(x, 0.0)
 

@@ -176,9 +176,9 @@ def _method(op: str, other_fn):
 
 def _elementwise(name):
     def get():
-        from lucid.ops import elementwise_clamp
+        from lucid.ops import rounding_clamping
 
-        return getattr(elementwise_clamp, name)
+        return getattr(rounding_clamping, name)
 
     return get
 

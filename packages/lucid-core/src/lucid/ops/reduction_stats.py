@@ -128,8 +128,8 @@ def logsumexp(x: Tensor, axis=None, keepdims=False, *, dim=None, keepdim=False) 
     1000.693...
     """
     from lucid.ops.elementwise import exp, log, where
-    from lucid.ops.elementwise_clamp import isfinite
     from lucid.ops.reduction_minmax import amax
+    from lucid.ops.rounding_clamping import isfinite
 
     axes, keep = reduce_args(x, axis, dim, keepdims, keepdim, "logsumexp")
     if not x.dtype.is_floating_point:
