@@ -51,6 +51,7 @@ def reference(monkeypatch):
     return ref.eval()
 
 
+@pytest.mark.zoo
 def test_faster_rcnn_r50_fpn_matches_torchvision(reference):
     model = faster_rcnn_resnet_50_fpn(min_size=96, max_size=128, box_score_thresh=0.0,
                                       rpn_post_nms_top_n_test=60)
