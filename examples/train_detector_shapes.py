@@ -41,12 +41,12 @@ def evaluate(model, images, targets, batch: int = 50) -> float:
 
 def main(argv=None) -> float:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--steps", type=int, default=300)
+    p.add_argument("--steps", type=int, default=700)
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--size", type=int, default=96)
     p.add_argument("--lr", type=float, default=2e-3)
     p.add_argument("--held-out", type=int, default=200)
-    p.add_argument("--eval-every", type=int, default=100)
+    p.add_argument("--eval-every", type=int, default=350)
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
 
