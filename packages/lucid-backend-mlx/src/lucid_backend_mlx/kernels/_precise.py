@@ -21,7 +21,12 @@ def is_f64(x: mx.array) -> bool:
 
 
 def exp(x: mx.array) -> mx.array:
-    """``e^x``; float64: ``e^|x| = expm1(|x|) + 1`` (accurate relative), ``e^-|x| = 1 / e^|x|``."""
+    """``e^x``; float64: ``e^|x| = expm1(|x|) + 1`` (accurate relative), ``e^-|x| = 1 / e^|x|``.
+    float32: MLX's ``exp`` overflows to inf from ``x ~ 88.1``, short of float32's
+    ``ln(max) = 88.72``; there ``e^x = (e^(x/2))^2``."""
+    if x.dtype == mx.float32:
+        half = mx.exp(x * 0.5)
+        return mx.where(x > 88.0, half * half, mx.exp(x))
     if not is_f64(x):
         return mx.exp(x)
     big = mx.expm1(mx.abs(x)) + 1.0

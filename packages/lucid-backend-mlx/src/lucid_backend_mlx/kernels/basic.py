@@ -110,6 +110,8 @@ def sum_(x, *, axis, keepdims):
     if axis is not None and len(axis) == 0:
         return mx.array(x)
     axes = tuple(range(x.ndim)) if axis is None else tuple(axis)
+    if x.size == 0:  # MLX's sum of a 0-sized array can return uninitialised memory
+        return mx.zeros(reduced_shape(x.shape, axes, keepdims), dtype=x.dtype)
     count = 1
     for a in axes:
         count *= x.shape[a]
@@ -123,9 +125,14 @@ def sum_(x, *, axis, keepdims):
             flat = mx.pad(flat, [(0, 0)] * (flat.ndim - 1) + [(0, extra)])
         flat = mx.sum(flat.reshape(flat.shape[:-1] + (-1, SUM_BLOCK)), axis=-1)
     out = mx.sum(flat, axis=-1)
+    return out.reshape(reduced_shape(x.shape, axes, True)) if keepdims else out
+
+
+def reduced_shape(shape, axes, keepdims: bool) -> tuple:
+    """``shape`` reduced over ``axes`` (kept as 1s with ``keepdims``)."""
     if keepdims:
-        out = out.reshape(tuple(1 if i in axes else n for i, n in enumerate(x.shape)))
-    return out
+        return tuple(1 if i in axes else n for i, n in enumerate(shape))
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
 
 
 @kernel("reshape")

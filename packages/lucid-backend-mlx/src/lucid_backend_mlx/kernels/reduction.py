@@ -9,13 +9,18 @@ import mlx.core as mx
 
 from lucid_backend_mlx.kernels._dtypes import as_index
 from lucid_backend_mlx.kernels._registry import kernel
-from lucid_backend_mlx.kernels.basic import CASCADE_MIN, sum_
+from lucid_backend_mlx.kernels.basic import CASCADE_MIN, reduced_shape, sum_
 
 
-def _reduce(fn):
+def _reduce(fn, identity=None):
+    """``fn`` over ``axis``; a 0-sized ``x`` gives ``identity`` (MLX's reductions of 0-sized
+    arrays can return uninitialised memory; core refuses amax/amin over an empty axis)."""
     def run(x, *, axis, keepdims):
         if axis is not None and len(axis) == 0:
             return mx.array(x)
+        if x.size == 0 and identity is not None:
+            axes = tuple(range(x.ndim)) if axis is None else tuple(axis)
+            return mx.full(reduced_shape(x.shape, axes, keepdims), identity, dtype=mx.bool_)
         return fn(x, axis=axis, keepdims=keepdims)
 
     run.__name__ = fn.__name__
@@ -26,23 +31,17 @@ def _reduce(fn):
 def prod(x, *, axis, keepdims):
     if axis is not None and len(axis) == 0:
         return mx.array(x)
+    if x.size == 0:  # MLX's reductions of 0-sized arrays can return uninitialised memory
+        axes = tuple(range(x.ndim)) if axis is None else tuple(axis)
+        return mx.ones(reduced_shape(x.shape, axes, keepdims), dtype=x.dtype)
     out = mx.prod(x, axis=axis, keepdims=keepdims)
     return out if x.dtype == mx.bool_ else out.astype(x.dtype)
 
 
-kernel("any")(_reduce(mx.any))
-kernel("all")(_reduce(mx.all))
+kernel("any")(_reduce(mx.any, False))
+kernel("all")(_reduce(mx.all, True))
 kernel("amax")(_reduce(mx.max))
 kernel("amin")(_reduce(mx.min))
-
-
-def _reduced_shape(x, axis, keepdims):
-    """The shape of ``x`` reduced over the one ``axis``."""
-    shape = list(x.shape)
-    shape[axis] = 1
-    if not keepdims:
-        del shape[axis]
-    return shape
 
 
 def _extreme_dim(arg, pick):
@@ -50,7 +49,7 @@ def _extreme_dim(arg, pick):
         if x.ndim == 0:
             return mx.array(x), mx.zeros((), dtype=mx.int64)
         if x.size == 0:  # MLX's argmax refuses 0-sized arrays; the result is empty too
-            shape = _reduced_shape(x, axis, keepdims)
+            shape = reduced_shape(x.shape, (axis,), keepdims)
             return mx.zeros(shape, dtype=x.dtype), mx.zeros(shape, dtype=mx.int64)
         idx = arg(x, axis=axis, keepdims=True)
         values = pick(x, axis=axis, keepdims=True)
@@ -70,7 +69,7 @@ def argmax(x, *, axis, keepdims):
     if x.ndim == 0:
         return mx.zeros((), dtype=mx.int64)
     if x.size == 0:  # core refuses an empty reduced axis; this result is empty
-        return mx.zeros(_reduced_shape(x, axis, keepdims), dtype=mx.int64)
+        return mx.zeros(reduced_shape(x.shape, (axis,), keepdims), dtype=mx.int64)
     return as_index(mx.argmax(x, axis=axis, keepdims=keepdims))
 
 
@@ -79,7 +78,7 @@ def argmin(x, *, axis, keepdims):
     if x.ndim == 0:
         return mx.zeros((), dtype=mx.int64)
     if x.size == 0:  # core refuses an empty reduced axis; this result is empty
-        return mx.zeros(_reduced_shape(x, axis, keepdims), dtype=mx.int64)
+        return mx.zeros(reduced_shape(x.shape, (axis,), keepdims), dtype=mx.int64)
     return as_index(mx.argmin(x, axis=axis, keepdims=keepdims))
 
 
@@ -92,6 +91,8 @@ def var(x, *, axis, keepdims, correction):
     count = 1
     for a in axes:
         count *= x.shape[a]
+    if x.size == 0:  # 0 / 0 where the reduced axes are empty (MLX may return garbage)
+        return mx.full(reduced_shape(x.shape, axes, keepdims), float("nan"), dtype=x.dtype)
     if count <= CASCADE_MIN:
         return mx.var(x, axis=axis, keepdims=keepdims, ddof=correction)
     d = x - sum_(x, axis=axes, keepdims=True) / count

@@ -80,8 +80,12 @@ from lucid.models.vit import *  # noqa: E402, F403
 from lucid.models.vit import __all__ as _vit  # noqa: E402
 from lucid.models.swin import *  # noqa: E402, F403
 from lucid.models.swin import __all__ as _swin  # noqa: E402
+from lucid.models.pvt import *  # noqa: E402, F403
+from lucid.models.pvt import __all__ as _pvt  # noqa: E402
+from lucid.models.pvt_v2 import *  # noqa: E402, F403
+from lucid.models.pvt_v2 import __all__ as _pvt_v2  # noqa: E402
 
-__all__ += [*_vit, *_swin]
+__all__ += [*_vit, *_swin, *_pvt, *_pvt_v2]
 # YOLO detectors (issue 17, second half)
 from lucid.models.yolo import *  # noqa: E402, F403
 from lucid.models.yolo import __all__ as _yolo  # noqa: E402
