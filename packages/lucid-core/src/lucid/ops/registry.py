@@ -43,9 +43,11 @@ class Op:
     wants Tensors: ``vjp(self, node, *grads)`` with ``node.inputs`` (hooks, custom
     functions).
 
-    Optional kernels: an op that defines ``composite(self, *inputs, **params)`` (the same
-    result written with other ops, on Tensors) runs it whenever the serving backend has no
-    kernel for the op; the graph then records the composite's ops and their VJPs. A backend
+    Optional kernels: every op outside the required primitives (:mod:`lucid.ops.primitives`)
+    has a composite, ``composite(*inputs, **params)`` (the same result written with other
+    ops, on Tensors; a method here or a function in :mod:`lucid.ops.composites`), which
+    runs whenever the serving backend has no kernel for the op; the graph then records the
+    composite's ops and their VJPs. A backend
     that has the kernel (a fused one, for speed) runs it, and the op's own ``vjp`` applies.
     A fused kernel may return extra, kernel-only outputs after the visible ones (statistics
     or activations its VJP reads instead of recomputing them): the composite returns

@@ -14,22 +14,19 @@ import math
 
 from lucid import dtypes
 from lucid.ops.composites import composite, const, ops
-
-
-def _along(axis: int, item) -> tuple:
-    return (slice(None),) * axis + (item,)
+from lucid.ops.composites.shape import along
 
 
 @composite("argtopk")
 def argtopk(x, *, k, axis, largest):
     order = ops.argsort(x, axis=axis, descending=bool(largest))
-    return ops.getitem(order, index=_along(axis % len(x.shape), slice(0, k)))
+    return ops.getitem(order, index=along(axis % len(x.shape), slice(0, k)))
 
 
 @composite("argkthvalue")
 def argkthvalue(x, *, k, axis):
     order = ops.argsort(x, axis=axis, descending=False)
-    return ops.getitem(order, index=_along(axis % len(x.shape), slice(k - 1, k)))
+    return ops.getitem(order, index=along(axis % len(x.shape), slice(k - 1, k)))
 
 
 @composite("searchsorted")

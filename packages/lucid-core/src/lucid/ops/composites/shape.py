@@ -16,7 +16,8 @@ from lucid import dtypes
 from lucid.ops.composites import composite, const, ops
 
 
-def _along(axis: int, item) -> tuple:
+def along(axis: int, item) -> tuple:
+    """The index selecting ``item`` along ``axis`` (every earlier axis whole)."""
     return (slice(None),) * axis + (item,)
 
 
@@ -28,7 +29,7 @@ def _zeros(shape, like, dtype=None):
 @composite("split")
 def split(x, *, indices, axis):
     bounds = [0, *indices, x.shape[axis]]
-    return tuple(ops.getitem(x, index=_along(axis, slice(a, max(a, b))))
+    return tuple(ops.getitem(x, index=along(axis, slice(a, max(a, b))))
                  for a, b in zip(bounds[:-1], bounds[1:]))
 
 
@@ -53,8 +54,8 @@ def roll(x, *, shifts, axes):
         if n == 0 or shift % n == 0:
             continue
         cut = n - shift % n
-        x = ops.concatenate(ops.getitem(x, index=_along(axis, slice(cut, None))),
-                            ops.getitem(x, index=_along(axis, slice(0, cut))), axis=axis)
+        x = ops.concatenate(ops.getitem(x, index=along(axis, slice(cut, None))),
+                            ops.getitem(x, index=along(axis, slice(0, cut))), axis=axis)
     return x
 
 
