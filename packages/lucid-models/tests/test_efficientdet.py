@@ -73,3 +73,15 @@ def test_focal_loss_formula():
                       rel=1e-5)
     with pytest.raises(ValueError, match="reduction"):
         sigmoid_focal_loss(lucid.tensor(x), lucid.tensor(y), reduction="max")
+
+
+@pytest.mark.zoo
+@pytest.mark.parametrize("d", range(1, 8))
+def test_big_variants_forward_backward_on_meta(d):
+    """D1-D7 at 256 px on the shape-only meta device: every parameter receives a gradient."""
+    with lucid.device("meta"):
+        model = models.create_model(f"efficientdet_d{d}", num_classes=3).train()
+        cls, box = model(lucid.zeros(1, 3, 256, 256))
+        ((cls * cls).sum() + (box * box).sum()).backward()
+    assert tuple(cls.shape) == (1, 9 * sum((256 // 2 ** k) ** 2 for k in range(3, 8)), 3)
+    assert all(p.grad is not None for p in model.parameters())

@@ -126,3 +126,16 @@ def test_bad_targets_raise():
     bad[0]["labels"] = np.array([1, 5])
     with pytest.raises(ValueError, match=r"\[0, 3\)"):
         model.loss(x, bad)
+
+
+@pytest.mark.zoo
+@pytest.mark.parametrize("name, size", [("yolo_v1", 448), ("yolo_v1_tiny", 448),
+                                        ("yolo_v2", 416), ("yolo_v3", 416), ("yolo_v4", 608)])
+def test_paper_size_forward_backward_on_meta(name, size):
+    """At the paper's input size on the meta device: every parameter receives a gradient."""
+    with lucid.device("meta"):
+        model = models.create_model(name).train()
+        out = model(lucid.zeros(1, 3, size, size))
+        out = out if isinstance(out, list) else [out]
+        sum((o * o).sum() for o in out).backward()
+    assert all(p.grad is not None for p in model.parameters())
