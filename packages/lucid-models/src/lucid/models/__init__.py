@@ -84,8 +84,10 @@ from lucid.models.pvt import *  # noqa: E402, F403
 from lucid.models.pvt import __all__ as _pvt  # noqa: E402
 from lucid.models.pvt_v2 import *  # noqa: E402, F403
 from lucid.models.pvt_v2 import __all__ as _pvt_v2  # noqa: E402
+from lucid.models.crossvit import *  # noqa: E402, F403
+from lucid.models.crossvit import __all__ as _crossvit  # noqa: E402
 
-__all__ += [*_vit, *_swin, *_pvt, *_pvt_v2]
+__all__ += [*_vit, *_swin, *_pvt, *_pvt_v2, *_crossvit]
 # YOLO detectors (issue 17, second half)
 from lucid.models.yolo import *  # noqa: E402, F403
 from lucid.models.yolo import __all__ as _yolo  # noqa: E402
@@ -99,3 +101,7 @@ from lucid.models.detection.faster_rcnn import *  # noqa: E402, F403
 from lucid.models.detection.faster_rcnn import __all__ as _faster_rcnn  # noqa: E402
 
 __all__ += [*_faster_rcnn]
+from lucid.models.detection.detr import *  # noqa: E402, F403
+from lucid.models.detection.detr import __all__ as _detr  # noqa: E402
+
+__all__ += [*_detr]
