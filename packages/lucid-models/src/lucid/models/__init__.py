@@ -101,3 +101,7 @@ from lucid.models.detection.faster_rcnn import *  # noqa: E402, F403
 from lucid.models.detection.faster_rcnn import __all__ as _faster_rcnn  # noqa: E402
 
 __all__ += [*_faster_rcnn]
+from lucid.models.detection.detr import *  # noqa: E402, F403
+from lucid.models.detection.detr import __all__ as _detr  # noqa: E402
+
+__all__ += [*_detr]
