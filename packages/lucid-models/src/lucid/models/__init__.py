@@ -86,8 +86,10 @@ from lucid.models.pvt_v2 import *  # noqa: E402, F403
 from lucid.models.pvt_v2 import __all__ as _pvt_v2  # noqa: E402
 from lucid.models.crossvit import *  # noqa: E402, F403
 from lucid.models.crossvit import __all__ as _crossvit  # noqa: E402
+from lucid.models.cvt import *  # noqa: E402, F403
+from lucid.models.cvt import __all__ as _cvt  # noqa: E402
 
-__all__ += [*_vit, *_swin, *_pvt, *_pvt_v2, *_crossvit]
+__all__ += [*_vit, *_swin, *_pvt, *_pvt_v2, *_crossvit, *_cvt]
 # YOLO detectors (issue 17, second half)
 from lucid.models.yolo import *  # noqa: E402, F403
 from lucid.models.yolo import __all__ as _yolo  # noqa: E402
