@@ -8,6 +8,7 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
+import pytest
 
 import lucid
 import lucid.models
@@ -95,3 +96,16 @@ def test_train_step_and_predict():
     assert ((s > 0) & (s < 1)).all() and out[1]["labels"].numpy().max() < 3
     b = out[1]["boxes"].numpy()
     assert (b[:, 2] >= b[:, 0]).all() and (b >= 0).all() and (b[:, [0, 2]] <= 64).all()
+
+
+@pytest.mark.zoo
+def test_r101_train_step_and_predict():
+    model = lucid.models.create_model("detr_r101", num_classes=4, num_queries=6)
+    images = [lucid.rand(3, 64, 64)]
+    targets = [{"boxes": lucid.tensor([[8.0, 8.0, 40.0, 50.0]]), "labels": lucid.tensor([3])}]
+    model.train()
+    sum(model(images, targets).values()).backward()
+    assert model.class_embed.weight.grad is not None
+    model.eval()
+    with lucid.no_grad():
+        assert tuple(model(images)[0]["boxes"].shape) == (6, 4)

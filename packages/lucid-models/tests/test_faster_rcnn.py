@@ -63,3 +63,19 @@ def test_training_needs_targets():
     model = faster_rcnn_resnet_50_fpn(num_classes=2, min_size=32, max_size=32)
     with pytest.raises(ValueError, match="targets"):
         model([lucid.zeros((3, 32, 32))])
+
+
+@pytest.mark.zoo
+def test_r101_train_step_and_predict():
+    model = lucid.models.create_model("faster_rcnn_resnet_101_fpn", num_classes=4,
+                                      min_size=64, max_size=64, rpn_post_nms_top_n_train=100,
+                                      box_batch_size_per_image=32)
+    images = [lucid.rand(3, 64, 64)]
+    targets = [{"boxes": lucid.tensor([[8.0, 8.0, 40.0, 50.0]]), "labels": lucid.tensor([3])}]
+    model.train()
+    total = sum(model(images, targets).values())
+    total.backward()
+    assert model.roi_heads.box_predictor.bbox_pred.weight.grad is not None
+    model.eval()
+    with lucid.no_grad():
+        assert set(model(images)[0]) == {"boxes", "scores", "labels"}
