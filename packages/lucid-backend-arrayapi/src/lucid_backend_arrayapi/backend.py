@@ -63,7 +63,9 @@ class ArrayAPIBackend(Backend):
         self.library = namespaces.library(xp)
         self.device = device if device is not None else namespaces.pick_device(xp, device_type)
         self._dtypes = {d: getattr(xp, d.name) for d in ALL_DTYPES if hasattr(xp, d.name)}
-        self._lucid_dtypes = {v: k for k, v in self._dtypes.items()}
+        # keyed by what ``array.dtype`` returns (JAX's ``jnp.float32`` is not that)
+        self._lucid_dtypes = {xp.zeros(0, dtype=v, device=self.device).dtype: k
+                              for k, v in self._dtypes.items()}
         self.array_type = type(xp.zeros(1, device=self.device))
         self.kernels = build(self)
 
