@@ -62,6 +62,8 @@ def _input_shape(name):
         return (2, 1, 28, 28)
     if name == "xception" or (name.startswith("inception") and "next" not in name):
         return (2, 3, 299, 299)
+    if name.startswith("crossvit"):  # two branches: 240 (12x12 patches) and 224 (16x16)
+        return (2, 3, 240, 240)
     return (2, 3, 224, 224)
 
 

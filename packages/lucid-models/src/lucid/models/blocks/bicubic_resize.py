@@ -48,6 +48,6 @@ def bicubic_resize(x, size: tuple[int, int]):
     h, w = x.shape[-2:]
     if (h, w) == tuple(size):
         return x
-    rh = lucid.tensor(bicubic_matrix(h, size[0]))
-    rw = lucid.tensor(bicubic_matrix(w, size[1]).T)
+    rh = lucid.tensor(bicubic_matrix(h, size[0]), device=x.device)
+    rw = lucid.tensor(bicubic_matrix(w, size[1]).T, device=x.device)
     return rh @ x @ rw

@@ -76,7 +76,8 @@ def windowed_attention(x, attn, window: tuple[int, int], shift: tuple[int, int],
         x = F.pad(x, (0, 0, 0, pw, 0, ph))
     if shifted and not shift_first:
         x = lucid.roll(x, shifts=(-shift[0], -shift[1]), dims=(1, 2))
-    mask = lucid.tensor(shifted_window_mask(hp, wp, wh, ww, *shift)) if shifted else None
+    mask = lucid.tensor(shifted_window_mask(hp, wp, wh, ww, *shift),
+                        device=x.device) if shifted else None
     y = window_reverse(attn(window_partition(x, wh, ww), mask), wh, ww, hp, wp)
     if shifted and not shift_first:
         y = lucid.roll(y, shifts=shift, dims=(1, 2))

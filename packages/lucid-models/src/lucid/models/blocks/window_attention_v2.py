@@ -48,7 +48,7 @@ class WindowAttentionV2(nn.Module):
     def position_bias(self):
         """``16 sigmoid(B)``, ``(heads, L, L)``."""
         length = int(math.isqrt(self._index.shape[0]))
-        table = self.cpb_mlp(lucid.tensor(self._coords))
+        table = self.cpb_mlp(lucid.tensor(self._coords, device=self.logit_scale.device))
         bias = table[self._index].reshape(length, length, -1).permute(2, 0, 1)
         return 16.0 * lucid.sigmoid(bias)
 
