@@ -76,14 +76,18 @@ def test_every_kernel_of_numpy_and_mlx_matches_its_declaration():
 
 
 def test_query_hooks_answer_per_backend():
+    serving = backends.for_device(lucid.device("cpu"))
     caps = lucid.backends.capabilities("cpu")
-    assert caps["lazy"] is False and "float64" in caps["dtypes"]
-    mem = lucid.backends.memory_info("cpu")
-    assert mem["total"] > 0 and mem["peak"] > 0
+    assert caps["lazy"] is serving.lazy and "float32" in caps["dtypes"]
+    assert set(lucid.backends.memory_info("cpu")) == {"total", "in_use", "peak"}
     lucid.backends.synchronize("cpu")
-    mlx_caps = backends._plugin_manager().hook.lucid_device_capabilities(
-        backend_name="mlx", device_type="gpu")
+    hook = backends._plugin_manager().hook
+    numpy_caps = hook.lucid_device_capabilities(backend_name="numpy", device_type="cpu")
+    assert numpy_caps["lazy"] is False and "float64" in numpy_caps["dtypes"]
+    mlx_caps = hook.lucid_device_capabilities(backend_name="mlx", device_type="gpu")
     assert mlx_caps["lazy"] is True and "float64" not in mlx_caps["dtypes"]
+    mem = hook.lucid_memory_info(backend_name="numpy", device_type="cpu")
+    assert mem["total"] > 0 and mem["peak"] > 0
 
 
 # -- a plugin that adds an op ----------------------------------------------------------
@@ -108,12 +112,16 @@ class _OpPlugin:
     def lucid_kernel_table(self, backend_name):
         if backend_name == "numpy":
             return {"softsign_plugin_test": _softsign_numpy, "add": lambda x, y: x - y}
+        if backend_name == "mlx":
+            import mlx.core as mx
+
+            return {"softsign_plugin_test": lambda x: x / (1 + mx.abs(x))}
         return None
 
     @hookimpl
     def lucid_device_capabilities(self, backend_name, device_type):
         return {"dtypes": ("float32",), "lazy": False, "asynchronous": False} if (
-            backend_name == "numpy" and device_type == "cpu") else None
+            backend_name in ("numpy", "mlx") and device_type == "cpu") else None
 
 
 @pytest.fixture
@@ -126,7 +134,8 @@ def op_plugin():
     backends._plugin_manager().unregister(plugin)
     OPS.pop("softsign_plugin_test", None)
     SIGNATURES.pop("softsign_plugin_test", None)
-    backends.get("numpy").kernels.pop("softsign_plugin_test", None)
+    for b in [*backends.available().values(), *backends._binding.values()]:
+        b.kernels.pop("softsign_plugin_test", None)
     backends._load_errors.pop("softsign-test-plugin:add", None)
 
 

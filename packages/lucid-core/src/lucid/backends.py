@@ -109,7 +109,16 @@ def _merge_kernel_tables(manager: pluggy.PluginManager, plugin, backend: Backend
                     f"kernel table: backend {backend.name!r} already has a kernel for op "
                     f"{op!r}; the plugin's kernel was not added")
                 continue
-            backend.kernels[op] = kernel
+            for target in _views(backend):
+                target.kernels[op] = kernel
+
+
+def _views(backend: Backend) -> list[Backend]:
+    """``backend`` and the per-device views of it now bound (``Backend.bind`` may return
+    one with its own kernel table)."""
+    return [backend] + [b for b in _binding.values()
+                        if b.name == backend.name and b is not backend
+                        and b.kernels is not backend.kernels]
 
 
 def available() -> dict[str, Backend]:
