@@ -447,7 +447,8 @@ def _is_dtype_name(text: str) -> bool:
 
 def _foreign_to_numpy(data):
     """Arrays of other libraries (another backend's array, torch) via ``__array__``."""
-    if isinstance(data, (np.ndarray, np.generic, list, tuple, int, float, bool)):
+    if isinstance(data, (np.ndarray, np.generic, list, tuple, int, float, bool, str, bytes,
+                         dict, set, type(None))):  # never another library's array
         return data
     for name in available_natives():
         b = backends.available()[name]
