@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+import torch._dynamo
 import torchvision
 import torchvision.ops.boxes as tv_boxes
 from torchvision.models.detection import FasterRCNN
@@ -19,7 +20,11 @@ from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor
 from torchvision.ops.misc import FrozenBatchNorm2d
 
 import lucid
+from lucid.models import resnet_18
+from lucid.models.detection.faster_rcnn import FasterRCNN as FasterRCNNLucid
 from lucid.models.detection.faster_rcnn import faster_rcnn_resnet_50_fpn
+from lucid.models.detection.faster_rcnn.backbone import BackboneWithFPN
+from lucid.models.detection.frozen_batch_norm import freeze_batch_norm
 
 
 def _greedy_nms(boxes, scores, thr):
@@ -34,13 +39,16 @@ def _greedy_nms(boxes, scores, thr):
     return order[torch.tensor(keep, dtype=torch.int64)]
 
 
-@pytest.fixture
-def reference(monkeypatch):
+_OPTIONS = {"min_size": 96, "max_size": 128, "box_score_thresh": 0.0,
+            "rpn_post_nms_top_n_test": 60}
+
+
+def _reference(monkeypatch, depth: int):
     monkeypatch.setattr(tv_boxes, "nms", _greedy_nms)
+    monkeypatch.setattr(torch._dynamo.config, "disable", True)  # roi_align fallback: eager
     torch.manual_seed(0)
-    body = torchvision.models.resnet50(norm_layer=FrozenBatchNorm2d)
-    ref = FasterRCNN(_resnet_fpn_extractor(body, 3), 91, min_size=96, max_size=128,
-                     box_score_thresh=0.0, rpn_post_nms_top_n_test=60)
+    body = getattr(torchvision.models, f"resnet{depth}")(norm_layer=FrozenBatchNorm2d)
+    ref = FasterRCNN(_resnet_fpn_extractor(body, 3), 91, **_OPTIONS)
     with torch.no_grad():
         for m in ref.modules():
             if isinstance(m, FrozenBatchNorm2d):
@@ -51,15 +59,10 @@ def reference(monkeypatch):
     return ref.eval()
 
 
-@pytest.mark.zoo
-def test_faster_rcnn_r50_fpn_matches_torchvision(reference):
-    model = faster_rcnn_resnet_50_fpn(min_size=96, max_size=128, box_score_thresh=0.0,
-                                      rpn_post_nms_top_n_test=60)
+def _check(model, reference):
     ref_state, state = reference.state_dict(), model.state_dict()
     assert list(state) == list(ref_state)
     assert all(tuple(state[k].shape) == tuple(v.shape) for k, v in ref_state.items())
-    n_params = sum(p.numel() for p in model.parameters())
-    assert n_params == sum(p.numel() for p in reference.parameters()) == 41_755_286
     model.load_state_dict({k: lucid.tensor(v.numpy()) for k, v in ref_state.items()})
     model.eval()
     rng = np.random.default_rng(0)
@@ -75,3 +78,19 @@ def test_faster_rcnn_r50_fpn_matches_torchvision(reference):
         np.testing.assert_allclose(a["boxes"].numpy(), e["boxes"].numpy(), atol=1e-3, rtol=1e-4)
         np.testing.assert_allclose(a["scores"].numpy(), e["scores"].numpy(), atol=1e-6,
                                    rtol=1e-4)
+
+
+def test_faster_rcnn_r18_fpn_matches_torchvision(monkeypatch):
+    """The same detector on a ResNet-18 body (light enough for CI)."""
+    reference = _reference(monkeypatch, 18)
+    model = FasterRCNNLucid(BackboneWithFPN(freeze_batch_norm(resnet_18()), 3), 91, **_OPTIONS)
+    _check(model, reference)
+
+
+@pytest.mark.zoo
+def test_faster_rcnn_r50_fpn_matches_torchvision(monkeypatch):
+    reference = _reference(monkeypatch, 50)
+    model = faster_rcnn_resnet_50_fpn(**_OPTIONS)
+    n_params = sum(p.numel() for p in model.parameters())
+    assert n_params == sum(p.numel() for p in reference.parameters()) == 41_755_286
+    _check(model, reference)
