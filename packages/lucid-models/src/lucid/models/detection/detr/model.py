@@ -112,6 +112,11 @@ class DETR(nn.Module):
         if self.training and targets is None:
             raise ValueError("DETR: training mode needs targets (list of dicts with 'boxes' "
                              "and 'labels')")
+        images = list(images)
+        with lucid.device(images[0].device):  # host-built index/constant tensors follow
+            return self._forward(images, targets)
+
+    def _forward(self, images, targets):
         out, sizes = self.raw(images)
         if self.training:
             norm = []

@@ -17,6 +17,7 @@ from scratch its state dict then has extra ``num_batches_tracked`` keys).
 
 from __future__ import annotations
 
+import lucid
 from lucid import nn
 from lucid.models.detection.faster_rcnn.backbone import BackboneWithFPN
 from lucid.models.detection.faster_rcnn.roi_heads import (
@@ -78,10 +79,11 @@ class FasterRCNN(nn.Module):
                              "'boxes' and 'labels')")
         images = list(images)
         original = [tuple(img.shape[-2:]) for img in images]
-        batch, sizes, targets = self.transform(images, targets)
-        feats = self.backbone(batch)
-        proposals, rpn_losses = self.rpn(tuple(batch.shape[-2:]), sizes, feats, targets)
-        detections, box_losses = self.roi_heads(feats[:4], proposals, sizes, targets)
+        with lucid.device(images[0].device):  # host-built index/constant tensors follow
+            batch, sizes, targets = self.transform(images, targets)
+            feats = self.backbone(batch)
+            proposals, rpn_losses = self.rpn(tuple(batch.shape[-2:]), sizes, feats, targets)
+            detections, box_losses = self.roi_heads(feats[:4], proposals, sizes, targets)
         if self.training:
             return {**box_losses, **rpn_losses}
         return self.transform.postprocess(detections, sizes, original)
