@@ -30,8 +30,9 @@ ignored between. Loss, normalised by the number of positives: focal loss (``alph
 on the positives' box offsets. Inference: ``sigmoid`` class scores, decoded boxes, score
 threshold, per-class NMS (0.5), torchvision's output format.
 
-Departures of the original Lucid: none recorded here beyond names (its heads and BiFPN
-follow the same paper); inputs of any size divisible by 128 are accepted.
+Default 90 classes (the official COCO label space). Inputs of any size divisible by 128 are
+accepted (``image_size`` records the paper's resolution). Not compared parameter by
+parameter with the original Lucid's implementation.
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ linear layer alone has 205.5M), YOLOv1-tiny 236,720,462 (this
 implementation).
 
 Departures: batch norm after every convolution (the paper predates batch norm; the original
-Lucid and later darknet ``yolov1`` cfgs use it); the square roots use ``sqrt(|w| + eps)`` of
+Lucid uses it too); the square roots use ``sqrt(|w| + eps)`` of
 the raw (linear) outputs so negative predictions keep finite gradients; an adaptive
 average pool to ``S x S`` before the head (the identity at 448 x 448) lets smaller images
 run.

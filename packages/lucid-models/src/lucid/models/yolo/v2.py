@@ -18,8 +18,8 @@ output; same anchors and loss.
 
 Parameters (20 classes): YOLOv2 50,655,389, YOLOv2-tiny 15,861,773.
 
-Departures of the original Lucid: its YOLOv2 builds the passthrough without the 1x1 64
-reduction and uses fewer parameters (21.3M); here the paper/darknet network is used.
+The original Lucid's ``yolo_v2`` documents 21,287,133 parameters, a different network; this
+one follows the paper and darknet's ``yolo-voc`` layer list. Default 20 classes (VOC).
 """
 
 from __future__ import annotations

@@ -19,9 +19,9 @@ feature, ``conv3x3_256``). Anchors (10,14) (23,27) (37,58) | (81,82) (135,169) (
 
 Parameters (80 classes): YOLOv3 61,949,149 and YOLOv3-tiny 8,852,366 (darknet's cfgs).
 
-Departures of the original Lucid: it takes 80 COCO classes by default too; its tiny head at
-stride 16 used darknet's anchor mask 1,2,3 (sharing anchor 3 with the other head), here the
-tiny anchors are split 0-2 / 3-5 so every anchor belongs to exactly one head.
+Departure from darknet: ``yolov3-tiny.cfg`` gives the stride-16 head the anchor mask 1,2,3
+(sharing anchor 3 with the other head); here the tiny anchors are split 0-2 / 3-5 so every
+anchor belongs to exactly one head. Default 80 classes (COCO), as the paper.
 """
 
 from __future__ import annotations
