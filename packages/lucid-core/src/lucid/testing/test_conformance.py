@@ -45,6 +45,15 @@ def test_every_op_declares_its_kernel_signature():
     assert sorted(set(OPS) - set(SIGNATURES) - {"to_device"}) == []
 
 
+def test_raw_cases_pass_exactly_the_declared_parameters():
+    """Every case that calls an op's kernel directly passes the declared parameters,
+    no more and no fewer (the declaration is what the kernels are called with)."""
+    wrong = [(c.id, sorted(c.params), [p.name for p in SIGNATURES[c.op].params])
+             for c in ALL_CASES if c.call is None and c.op in SIGNATURES
+             and set(c.params) != {p.name for p in SIGNATURES[c.op].params}]
+    assert not wrong, f"cases whose parameters differ from the declaration: {wrong}"
+
+
 @pytest.mark.parametrize("c", ALL_CASES, ids=[c.id for c in ALL_CASES])
 def test_forward(c):
     check_forward(c)
