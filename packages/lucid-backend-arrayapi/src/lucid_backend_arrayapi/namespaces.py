@@ -81,6 +81,6 @@ def to_host(xp: ModuleType, array) -> np.ndarray:
         return array.get()
     if lib == "torch":
         return array.detach().cpu().numpy()
-    if lib == "jax":
+    if lib in ("jax", "numpy"):
         return np.asarray(array)
     return np.from_dlpack(array)

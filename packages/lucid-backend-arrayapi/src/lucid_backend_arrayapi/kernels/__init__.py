@@ -9,6 +9,7 @@ from the library's special functions, scatter-add as a native scatter): that is 
 
 from __future__ import annotations
 
+import functools
 import importlib
 
 MODULES = ("elementwise", "reduction", "movement", "creation", "indexing", "products",
@@ -23,4 +24,19 @@ def build(b) -> dict:
             if op in table:
                 raise ValueError(f"arrayapi backend: kernel {op!r} defined twice")
             table[op] = fn
+    if b.library == "numpy":  # NumPy turns 0-d results into scalars: make them arrays
+        table = {op: _arrays_out(fn) for op, fn in table.items()}
     return table
+
+
+def _arrays_out(fn):
+    import numpy as np
+
+    @functools.wraps(fn)
+    def run(*arrays, **params):
+        out = fn(*arrays, **params)
+        if isinstance(out, tuple):
+            return tuple(np.asarray(o) for o in out)
+        return np.asarray(out)
+
+    return run
