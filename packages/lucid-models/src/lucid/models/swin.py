@@ -14,8 +14,8 @@ V1 attention adds a learnt relative position bias table; V2 uses scaled cosine a
 with a log-spaced continuous position bias (``blocks/window_attention_v2.py``) and merges
 patches before its norm. A stage whose map is no larger than the window uses one window of
 the map's size and no shift; a map that is not a multiple of the window is zero-padded
-(V1 after the cyclic shift, V2 before it, as timm). Initialisation (timm): linear layers ``trunc_normal(0.02)``,
-bias 0; V1 bias tables ``trunc_normal(0.02)``; V2 logit scales ``log 10``.
+(V1 after the cyclic shift, V2 before it, as timm). Initialisation (timm): linear layers
+``trunc_normal(0.02)``, bias 0; V1 bias tables ``trunc_normal(0.02)``; V2 logit scales ``log 10``.
 
 Parameters with 1000 classes (timm ``swin_*_patch4_window7_224``, 224x224, window 7):
 tiny (C=96, depths 2-2-6-2, heads 3-6-12-24) 28,288,354; small (2-2-18-2) 49,606,258; base
