@@ -14,6 +14,7 @@ import nox
 ROOT = Path(__file__).parent
 # Dependency order: core first, then what depends on it.
 PACKAGES = ["lucid-core", "lucid-backend-numpy", "lucid-backend-meta", "lucid-backend-mlx",
+            "lucid-backend-arrayapi",
             "lucid-nn", "lucid-optim", "lucid-data", "lucid-models", "lucid-train",
             "lucid-distributed"]
 TORCH = "torch==2.13.0"  # the CPU build, for parity tests and benchmarks
@@ -22,8 +23,9 @@ REFERENCES_NO_DEPS = ["torchvision==0.28.0", "timm==1.0.31"]
 REFERENCES = ["pillow", "pyyaml", "huggingface_hub", "einops", "fvcore", "thop", "scipy",
               "pycocotools"]
 # What the unit tests themselves use besides Lucid (property-based tests, graph pictures).
-TEST_EXTRAS = ["tqdm", "matplotlib", "hypothesis", "networkx", "einops", "mpi4py", "mpich"]
-nox.options.sessions = ["lint", "packaging", "tests", "parity"]
+TEST_EXTRAS = ["tqdm", "matplotlib", "hypothesis", "networkx", "einops", "mpi4py", "mpich",
+               "array-api-strict"]
+nox.options.sessions = ["lint", "packaging", "tests", "parity", "conformance_arrayapi"]
 nox.options.reuse_existing_virtualenvs = False
 
 
@@ -60,6 +62,33 @@ def tests(session: nox.Session, backend: str) -> None:
                 "--ignore-glob=*/tests/parity/*", *test_dirs("unit"), *session.posargs, env=env)
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "--pyargs",
                 "lucid.testing", env=env)
+
+
+# JAX compiles every op for every new shape, so its CI run is the conformance cases of
+# the required primitives, forward and gradient; ``-- <pytest args>`` runs more (all of it:
+# ``-- -k test``).
+JAX_CI_OPS = ("add", "mul", "div", "pow", "exp", "log", "sin", "erf", "where", "astype",
+              "reshape", "permute", "broadcast_to", "concatenate", "getitem", "gather",
+              "scatter_add", "sum", "amax", "argmax", "cumsum", "argsort", "matmul", "qr")
+JAX_CI_SELECTION = ["-k", "test_conformance and (" + " or ".join(
+    f"test_forward[{op} or test_gradient[{op}" for op in JAX_CI_OPS) + ")"]
+
+
+@nox.session
+@nox.parametrize("target", ["array_api_strict", "jax", "minimal"])
+def conformance_arrayapi(session: nox.Session, target: str) -> None:
+    """The conformance suite on the generic Array-API backend (``array_api_strict``: the
+    standard and nothing more; JAX on the CPU) and on the minimal example backend of
+    ``docs/writing-a-backend.md`` (``docs/examples/minimal-backend``: only the required
+    kernels)."""
+    extra = {"array_api_strict": ["array-api-strict"], "jax": ["jax"],
+             "minimal": ["docs/examples/minimal-backend"]}[target]
+    install_lucid(session, *extra, mlx=False)
+    env = {"LUCID_BACKEND": "minimal" if target == "minimal" else "arrayapi",
+           "LUCID_ARRAYAPI_NAMESPACE": target}
+    selection = JAX_CI_SELECTION if target == "jax" and not session.posargs else []
+    session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "--pyargs",
+                "lucid.testing", *selection, *session.posargs, env=env)
 
 
 @nox.session
