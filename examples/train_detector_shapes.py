@@ -1,8 +1,13 @@
 """Train the smallest YOLO (``yolo_v3_tiny``, 2 classes) on synthetic shapes and report
 mAP@0.5 on held-out images.
 
-    python examples/train_detector_shapes.py            # ~10 minutes on 2 busy CPU cores
+    python examples/train_detector_shapes.py            # ~21 minutes on 2 busy CPU cores
     LUCID_BACKEND=mlx python examples/train_detector_shapes.py
+
+Recorded run (NumPy backend, seed 0, defaults: 700 steps of 16 images at 96 px, Adam 2e-3
+with cosine decay, 200 held-out images): held-out mAP@0.5 0.2414 at step 350 and
+**0.5055** at step 700, 1244 s wall time on 2 CPU cores shared with other jobs
+(a 300-step run reached 0.2085).
 
 Training images are generated on the fly (a fresh batch every step, seed = step), the
 held-out set from a seed no training batch uses. Anchors are chosen for the dataset's
