@@ -11,6 +11,7 @@ import pytest
 
 import lucid
 import lucid.models
+import lucid.optim
 from lucid.models.detection.faster_rcnn import faster_rcnn_resnet_50_fpn
 
 
@@ -25,10 +26,15 @@ def test_registered():
 
 def test_parameter_counts_on_meta():
     with lucid.device("meta"):
-        r50 = lucid.models.create_model("faster_rcnn_resnet_50_fpn")
-        r101 = lucid.models.create_model("faster_rcnn_resnet_101_fpn")
+        r50 = lucid.models.create_model("faster_rcnn_resnet_50_fpn", frozen_batch_norm=True)
+        r101 = lucid.models.create_model("faster_rcnn_resnet_101_fpn", frozen_batch_norm=True)
+        r50_scratch = lucid.models.create_model("faster_rcnn_resnet_50_fpn")
+        r101_scratch = lucid.models.create_model("faster_rcnn_resnet_101_fpn")
     assert _count(r50) == 41_755_286
     assert _count(r101) == 60_695_190
+    # from scratch: trainable batch norms, as torchvision's fasterrcnn_resnet50_fpn(weights=None)
+    assert _count(r50_scratch) == 41_808_406
+    assert _count(r101_scratch) == 60_800_534
 
 
 def test_train_step_and_predict():
@@ -57,6 +63,26 @@ def test_train_step_and_predict():
     boxes = out[0]["boxes"].numpy()
     assert boxes.ndim == 2 and boxes.shape[1] == 4 and (boxes >= 0).all() and (boxes <= 64).all()
     assert out[0]["labels"].dtype == lucid.int64
+
+
+@pytest.mark.zoo
+def test_loss_decreases_from_scratch():
+    lucid.manual_seed(0)
+    model = faster_rcnn_resnet_50_fpn(num_classes=2, min_size=64, max_size=64,
+                                      rpn_post_nms_top_n_train=100, box_batch_size_per_image=32)
+    opt = lucid.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.01,
+                          momentum=0.9)
+    images = [lucid.rand(3, 64, 64)]
+    targets = [{"boxes": lucid.tensor([[8.0, 8.0, 40.0, 50.0]]), "labels": lucid.tensor([1])}]
+    model.train()
+    history = []
+    for _ in range(8):
+        loss = sum(model(images, targets).values())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        history.append(float(loss.numpy()))
+    assert np.isfinite(history).all() and history[-1] < 0.5 * history[0], history
 
 
 def test_training_needs_targets():

@@ -79,6 +79,20 @@ def _check(model, reference):
                                    rtol=1e-4)
 
 
+def test_from_scratch_layout_matches_torchvision():
+    """Without weights both use trainable batch norms (extra ``num_batches_tracked``)."""
+    ref = torchvision.models.detection.fasterrcnn_resnet50_fpn(weights=None,
+                                                                weights_backbone=None)
+    model = faster_rcnn_resnet_50_fpn()
+    ref_state, state = ref.state_dict(), model.state_dict()
+    assert list(state) == list(ref_state)
+    assert all(tuple(state[k].shape) == tuple(v.shape) for k, v in ref_state.items())
+    assert sum(p.numel() for p in model.parameters()) == \
+        sum(p.numel() for p in ref.parameters()) == 41_808_406
+    trainable = {k for k, p in model.named_parameters() if p.requires_grad}
+    assert trainable == {k for k, p in ref.named_parameters() if p.requires_grad}
+
+
 @pytest.mark.zoo
 def test_faster_rcnn_r18_fpn_matches_torchvision(monkeypatch):
     """The same detector on a ResNet-18 body (basic blocks: other FPN input widths)."""
@@ -89,7 +103,7 @@ def test_faster_rcnn_r18_fpn_matches_torchvision(monkeypatch):
 
 def test_faster_rcnn_r50_fpn_matches_torchvision(monkeypatch):
     reference = _reference(monkeypatch, 50)
-    model = faster_rcnn_resnet_50_fpn(**_OPTIONS)
+    model = faster_rcnn_resnet_50_fpn(frozen_batch_norm=True, **_OPTIONS)
     n_params = sum(p.numel() for p in model.parameters())
     assert n_params == sum(p.numel() for p in reference.parameters()) == 41_755_286
     _check(model, reference)

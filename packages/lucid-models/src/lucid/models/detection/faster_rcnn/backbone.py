@@ -26,6 +26,8 @@ class ResNetBody(nn.Module):
             raise ValueError(f"ResNetBody: trainable_layers must be in [0, 5], got "
                              f"{trainable_layers}")
         trainable = ["layer4", "layer3", "layer2", "layer1", "conv1"][:trainable_layers]
+        if trainable_layers == 5:  # the whole body, stem batch norm included (torchvision)
+            trainable.append("bn1")
         for name, p in self.named_parameters():
             if not any(name.startswith(t) for t in trainable):
                 p.requires_grad_(False)

@@ -10,9 +10,11 @@ dicts with ``boxes`` and ``labels``) returns ``{"loss_classifier", "loss_box_reg
 
 Parameter counts (91 classes, torchvision's COCO default): R50-FPN 41,755,286 (torchvision
 ``fasterrcnn_resnet50_fpn``); R101-FPN 60,695,190. The original Lucid builds the same
-detector; ``num_classes`` counts the background class, as in torchvision. Batch norms of the
-backbone are always frozen (torchvision freezes them only when loading pretrained weights:
-from scratch its state dict then has extra ``num_batches_tracked`` keys).
+detector; ``num_classes`` counts the background class, as in torchvision. As in torchvision,
+the backbone's batch norms are frozen (``FrozenBatchNorm2d``: buffers) when weights are loaded
+and ordinary trainable batch norms from scratch (then 41,808,406 / 60,800,534 parameters);
+``frozen_batch_norm=True/False`` overrides. Likewise ``trainable_backbone_layers`` defaults
+to 3 with weights and 5 from scratch.
 """
 
 from __future__ import annotations
@@ -92,7 +94,11 @@ class FasterRCNN(nn.Module):
 def _build(resnet, num_classes, weights, trainable_backbone_layers, options) -> FasterRCNN:
     if trainable_backbone_layers is None:  # torchvision: 3 with weights, all 5 from scratch
         trainable_backbone_layers = 3 if weights is not None else 5
-    backbone = BackboneWithFPN(freeze_batch_norm(resnet), trainable_backbone_layers)
+    frozen = options.pop("frozen_batch_norm", None)
+    if frozen is None:  # torchvision: frozen statistics only under loaded weights
+        frozen = weights is not None
+    backbone = BackboneWithFPN(freeze_batch_norm(resnet) if frozen else resnet,
+                               trainable_backbone_layers)
     model = FasterRCNN(backbone, num_classes, **options)
     if weights is not None:
         load_weights_into(model, weights)
@@ -102,14 +108,15 @@ def _build(resnet, num_classes, weights, trainable_backbone_layers, options) -> 
 @register_model
 def faster_rcnn_resnet_50_fpn(num_classes: int = 91, weights=None,
                               trainable_backbone_layers=None, **kwargs) -> FasterRCNN:
-    """Faster R-CNN, ResNet-50-FPN: 41,755,286 parameters at 91 classes (torchvision
-    ``fasterrcnn_resnet50_fpn``, same state-dict keys)."""
+    """Faster R-CNN, ResNet-50-FPN: 41,755,286 parameters at 91 classes with frozen batch
+    norms (torchvision ``fasterrcnn_resnet50_fpn`` with weights, same state-dict keys),
+    41,808,406 from scratch (trainable batch norms, as torchvision's)."""
     return _build(resnet_50(), num_classes, weights, trainable_backbone_layers, kwargs)
 
 
 @register_model
 def faster_rcnn_resnet_101_fpn(num_classes: int = 91, weights=None,
                                trainable_backbone_layers=None, **kwargs) -> FasterRCNN:
-    """Faster R-CNN, ResNet-101-FPN: 60,695,190 parameters at 91 classes (torchvision's
-    ``resnet_fpn_backbone("resnet101")`` in ``FasterRCNN``)."""
+    """Faster R-CNN, ResNet-101-FPN: 60,695,190 parameters at 91 classes with frozen batch
+    norms, 60,800,534 from scratch (torchvision's ``FasterRCNN`` on a ResNet-101 FPN)."""
     return _build(resnet_101(), num_classes, weights, trainable_backbone_layers, kwargs)
