@@ -109,3 +109,23 @@ def test_r101_train_step_and_predict():
     model.eval()
     with lucid.no_grad():
         assert tuple(model(images)[0]["boxes"].shape) == (6, 4)
+
+
+@pytest.mark.zoo
+def test_loss_decreases():
+    import lucid.optim
+
+    lucid.manual_seed(0)
+    model = detr_r50(num_classes=2, num_queries=5, dropout=0.0)
+    opt = lucid.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
+    images = [lucid.rand(3, 64, 64)]
+    targets = [{"boxes": lucid.tensor([[8.0, 8.0, 40.0, 50.0]]), "labels": lucid.tensor([1])}]
+    model.train()
+    history = []
+    for _ in range(6):
+        loss = sum(model(images, targets).values())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        history.append(float(loss.numpy()))
+    assert np.isfinite(history).all() and history[-1] < 0.6 * history[0], history
