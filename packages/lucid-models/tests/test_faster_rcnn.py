@@ -70,19 +70,22 @@ def test_loss_decreases_from_scratch():
     lucid.manual_seed(0)
     model = faster_rcnn_resnet_50_fpn(num_classes=2, min_size=64, max_size=64,
                                       rpn_post_nms_top_n_train=100, box_batch_size_per_image=32)
-    opt = lucid.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.01,
+    model.rpn.sampler.rng = np.random.default_rng(0)       # reproducible minibatch sampling
+    model.roi_heads.sampler.rng = np.random.default_rng(1)
+    opt = lucid.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.005,
                           momentum=0.9)
-    images = [lucid.rand(3, 64, 64)]
+    images = [lucid.tensor(np.random.default_rng(0).uniform(size=(3, 64, 64)).astype(np.float32))]
     targets = [{"boxes": lucid.tensor([[8.0, 8.0, 40.0, 50.0]]), "labels": lucid.tensor([1])}]
     model.train()
     history = []
-    for _ in range(8):
+    for _ in range(10):
         loss = sum(model(images, targets).values())
         opt.zero_grad()
         loss.backward()
         opt.step()
         history.append(float(loss.numpy()))
-    assert np.isfinite(history).all() and history[-1] < 0.5 * history[0], history
+    assert np.isfinite(history).all()
+    assert np.mean(history[-3:]) < 0.5 * np.mean(history[:3]), history
 
 
 def test_training_needs_targets():
