@@ -77,7 +77,7 @@ def test_torch_default_hyper_parameters():
     assert lo.SGD(p).defaults["lr"] == 1e-3
     assert lo.Adam(p).defaults == dict(lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                                        amsgrad=False, maximize=False,
-                                       decoupled_weight_decay=False)
+                                       decoupled_weight_decay=False, capturable=False)
     assert lo.NAdam(p).defaults["lr"] == 2e-3 and lo.NAdam(p).defaults["momentum_decay"] == 4e-3
     assert lo.Adamax(p).defaults["lr"] == 2e-3
     assert lo.Adagrad(p).defaults["eps"] == 1e-10

@@ -25,7 +25,8 @@ Semantics, as with ``mx.compile`` and ``torch.compile``:
   :data:`MAX_TRACES` traces, then the function runs eagerly with a warning.
 * Python values are constants of the trace. If the traced call changes host state that
   the guard reads (Adam's step counter moves every step), replaying would be wrong, so
-  the function runs eagerly from then on, with a warning saying why.
+  the function runs eagerly from then on, with a warning saying why. ``Adam(...,
+  capturable=True)`` keeps its step count as a device tensor, and compiles.
 * Inside the function, values cannot be read (``.item()``, ``print``, ``if`` on a
   tensor): return them and read after the call. Data checks (a class index out of range)
   are raised at the next read after the call. Random draws are fresh at every call.
@@ -98,7 +99,8 @@ class CompiledFunction:
         changed = _host_values(self.state) != host_before
         if changed:
             self._go_eager("the traced call changed host state that a replay would not "
-                           "(e.g. an optimizer's step counter, as Adam's)")
+                           "(e.g. an optimizer's step counter, as Adam's: "
+                           "Adam(..., capturable=True) keeps it on the device)")
         else:
             self._traces[guard] = trace
         return result

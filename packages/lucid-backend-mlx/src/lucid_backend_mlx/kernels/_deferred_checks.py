@@ -31,19 +31,22 @@ MAX_PENDING = 64  # past this many unread checks, the oldest is read (bounded me
 _PENDING: deque = deque()
 
 
-def require(bad, detail, make_error: Callable[[object], Exception]) -> None:
+def require(bad, detail, make_error: Callable[[object], Exception]) -> bool:
     """Raise ``make_error(detail)`` if ``bad`` holds: now on the CPU device, at the next
-    host read on the GPU and while tracing for ``lucid.compile``."""
+    host read on the GPU and while tracing for ``lucid.compile``. Returns whether the
+    check was deferred: the caller must then keep the bad input from reaching memory
+    (clamp an index) since the computation runs before the error is raised."""
     if TRACE.active:
         TRACE.checks.append((bad, detail, make_error))
-        return
+        return True
     if mx.default_device() == mx.cpu:
         if bad.item():
             raise make_error(detail.tolist())
-        return
+        return False
     _PENDING.append((bad, detail, make_error))
     if len(_PENDING) > MAX_PENDING:
         _raise_first(1)
+    return True
 
 
 def defer(bad, detail, make_error) -> None:

@@ -34,14 +34,17 @@ def log_softmax(x, *, axis):
 def _safe_targets(target, classes, ignore_index, op):
     """Targets with ignored positions set to 0, and the ignored mask; a target outside
     ``[0, classes)`` (other than ``ignore_index``) is an ``IndexError`` naming it (raised
-    at once on the CPU, at the next host read on the GPU: ``_deferred_checks``)."""
+    at once on the CPU, at the next host read on the GPU: ``_deferred_checks``). Until
+    a deferred error is raised, out-of-range targets read (and backward writes) class 0,
+    never memory outside the array."""
     ignored = target == ignore_index
-    if target.size:
-        bad = ~ignored & ((target < 0) | (target >= classes))
-        first = target.reshape(-1)[mx.argmax(bad.reshape(-1))]
-        require(mx.any(bad), first, lambda value: IndexError(
-            f"{op}: target {int(value)} is out of bounds for {classes} classes"))
-    return mx.where(ignored, 0, target), ignored
+    if not target.size:
+        return target, ignored
+    bad = ~ignored & ((target < 0) | (target >= classes))
+    first = target.reshape(-1)[mx.argmax(bad.reshape(-1))]
+    require(mx.any(bad), first, lambda value: IndexError(
+        f"{op}: target {int(value)} is out of bounds for {classes} classes"))
+    return mx.where(ignored | bad, 0, target), ignored
 
 
 def _weights_at(weight, safe, ignored):
@@ -97,9 +100,12 @@ def embedding(indices, weight, *, padding_idx, zero_padding):
     if indices.size:
         count = weight.shape[0]
         low_high = mx.stack([mx.min(indices), mx.max(indices)])
-        require((low_high[0] < 0) | (low_high[1] >= count), low_high, lambda v: IndexError(
-            f"embedding: index out of range for {count} embeddings "
-            f"(got min {int(v[0])}, max {int(v[1])})"))
+        deferred = require((low_high[0] < 0) | (low_high[1] >= count), low_high,
+                           lambda v: IndexError(
+                               f"embedding: index out of range for {count} embeddings "
+                               f"(got min {int(v[0])}, max {int(v[1])})"))
+        if deferred:  # until the error is raised, never read outside the table
+            indices = mx.clip(indices, 0, count - 1)
     out = weight[indices]
     if zero_padding and padding_idx is not None:
         out = mx.where(mx.expand_dims(indices == padding_idx, -1),
@@ -112,7 +118,8 @@ def embedding_backward(g, indices, *, num_weights, padding_idx):
     """``dW[i] = sum of g over the positions holding index i`` (zero at ``padding_idx``)."""
     dim = g.shape[-1]
     out = mx.zeros((num_weights, dim), dtype=g.dtype)
-    out = out.at[indices.reshape(-1)].add(g.reshape(-1, dim))
+    rows = mx.clip(indices.reshape(-1), 0, num_weights - 1)  # a deferred bad index: no stray write
+    out = out.at[rows].add(g.reshape(-1, dim))
     if padding_idx is not None:
         keep = mx.arange(num_weights) != padding_idx % num_weights
         out = out * mx.expand_dims(keep, 1).astype(out.dtype)

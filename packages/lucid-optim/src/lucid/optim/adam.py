@@ -48,18 +48,24 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
-                 decoupled_weight_decay: bool = False, fused: bool | None = None):
-        self.fused = fused
+                 decoupled_weight_decay: bool = False, fused: bool | None = None,
+                 capturable: bool = False):
+        if capturable and fused:
+            raise ValueError(f"{type(self).__name__}: capturable=True uses the composite "
+                             "formula; it cannot be combined with fused=True")
+        self.fused = False if capturable else fused
         super().__init__(params, dict(lr=lr, betas=tuple(betas), eps=eps,
                                       weight_decay=weight_decay, amsgrad=amsgrad,
                                       maximize=maximize,
-                                      decoupled_weight_decay=decoupled_weight_decay))
+                                      decoupled_weight_decay=decoupled_weight_decay,
+                                      capturable=bool(capturable)))
 
     def validate_group(self, group, step=False):
         check_betas(type(self).__name__, group, step)
 
     def init_state(self, p, group):
-        state = {"step": 0.0, "exp_avg": lucid.zeros_like(p),
+        step = lucid.zeros((), dtype=p.dtype, device=p.device) if group["capturable"] else 0.0
+        state = {"step": step, "exp_avg": lucid.zeros_like(p),
                  "exp_avg_sq": lucid.zeros_like(p)}
         if group["amsgrad"]:
             state["max_exp_avg_sq"] = lucid.zeros_like(p)
@@ -70,7 +76,14 @@ class Adam(Optimizer):
         amsgrad = group["amsgrad"]
         if amsgrad and "max_exp_avg_sq" not in state:  # amsgrad switched on later
             state["max_exp_avg_sq"] = lucid.zeros_like(p)
-        t = state["step"] = state["step"] + 1.0
+        if group["capturable"]:  # the count stays on the device: t is an array
+            step = state["step"]
+            if not isinstance(step, lucid.Tensor):  # e.g. after load_state_dict
+                step = state["step"] = lucid.tensor(float(step), dtype=p.dtype,
+                                                    device=p.device)
+            t = step.add_(1.0).data
+        else:
+            t = state["step"] = state["step"] + 1.0
         m, v = state["exp_avg"], state["exp_avg_sq"]
         v_max = state["max_exp_avg_sq"].data if amsgrad else None
         beta1, beta2 = group["betas"]
@@ -112,7 +125,7 @@ class AdamW(Adam):
 
     def __init__(self, params, lr: float = 1e-3, betas=(0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
-                 fused: bool | None = None):
+                 fused: bool | None = None, capturable: bool = False):
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                          amsgrad=amsgrad, maximize=maximize, decoupled_weight_decay=True,
-                         fused=fused)
+                         fused=fused, capturable=capturable)

@@ -293,6 +293,8 @@ class Optimizer:
         where = f"{type(self).__name__}.step"
         for key, value in state.items():
             if key in self.scalar_state:
+                if self.defaults.get("capturable"):  # kept as a 0-d tensor on the device
+                    continue
                 if not isinstance(value, (int, float)):  # a tensor set from outside
                     state[key] = check_number(type(self).__name__, f"state {key!r}", value)
                 continue
