@@ -1,4 +1,4 @@
-"""Lucid's one entry point: ``nox -s tests``, ``parity``, ``lint``, ``bench``, ``demo``.
+"""Lucid's one entry point: ``nox -s tests``, ``parity``, ``lint``, ``bench``, ``demo``, ``zoo``.
 
 Every session builds a fresh virtual environment and installs the packages under
 ``packages/`` into it as wheels (so the ``lucid`` namespace is tested as users get it).
@@ -25,7 +25,7 @@ REFERENCES = ["pillow", "pyyaml", "huggingface_hub", "einops", "fvcore", "thop",
 # What the unit tests themselves use besides Lucid (property-based tests, graph pictures).
 TEST_EXTRAS = ["tqdm", "matplotlib", "hypothesis", "networkx", "einops", "mpi4py", "mpich",
                "array-api-strict"]
-nox.options.sessions = ["lint", "packaging", "tests", "parity", "conformance_arrayapi"]
+nox.options.sessions = ["lint", "packaging", "tests", "conformance_arrayapi"]
 nox.options.reuse_existing_virtualenvs = False
 
 
@@ -55,11 +55,12 @@ def test_dirs(kind: str) -> list[str]:
 @nox.session
 @nox.parametrize("backend", ["numpy", "mlx"])
 def tests(session: nox.Session, backend: str) -> None:
-    """Every package's tests and the conformance suite, with ``backend`` serving ``cpu``."""
-    install_lucid(session, *TEST_EXTRAS)
+    """Every package's tests (unit and parity against PyTorch CPU and the other references)
+    and the conformance suite, with ``backend`` serving ``cpu``."""
+    install_references(session)
     env = {"LUCID_BACKEND": backend, "MPLBACKEND": "Agg"}
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
-                "--ignore-glob=*/tests/parity/*", *test_dirs("unit"), *session.posargs, env=env)
+                *test_dirs("unit"), *session.posargs, env=env)
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "--pyargs",
                 "lucid.testing", env=env)
 
@@ -94,8 +95,9 @@ def conformance_arrayapi(session: nox.Session, target: str) -> None:
 @nox.session
 @nox.parametrize("backend", ["numpy", "mlx"])
 def parity(session: nox.Session, backend: str) -> None:
-    """Ops, layers, optimizers, schedulers and models against PyTorch CPU (torch in the
-    venv), with ``backend`` serving ``cpu``."""
+    """Only the parity tests (ops, layers, optimizers, schedulers and models against
+    PyTorch CPU and the other references), with ``backend`` serving ``cpu``; ``tests``
+    runs them too."""
     install_references(session)
     session.run("python", "-m", "pytest", "-q", "-p", "no:cacheprovider",
                 *test_dirs("parity"), *session.posargs, env={"LUCID_BACKEND": backend})

@@ -121,7 +121,8 @@ def test_inception_v1_weights_follow_torchvision_policy(tmp_path, monkeypatch):
     np.testing.assert_allclose(_logits(model, x), expected, atol=1e-4, rtol=1e-4)
     kept = models.inception_v1(num_classes=10, weights=entry, aux_logits=True)
     assert kept.aux1 is not None and kept.aux_logits
-    np.testing.assert_array_equal(kept.aux2.fc2.weight.numpy(), ref.aux2.fc2.weight.detach().numpy())
+    np.testing.assert_array_equal(kept.aux2.fc2.weight.numpy(),
+                                  ref.aux2.fc2.weight.detach().numpy())
 
 
 @pytest.mark.zoo

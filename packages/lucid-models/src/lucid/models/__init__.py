@@ -76,18 +76,18 @@ from lucid.models.transformer import __all__ as _transformer  # noqa: E402
 
 __all__ += [*_transformer, *_efficientformer, *_maxxvit]
 # vision transformers (issue 14, first half)
-from lucid.models.vit import *  # noqa: E402, F403
-from lucid.models.vit import __all__ as _vit  # noqa: E402
-from lucid.models.swin import *  # noqa: E402, F403
-from lucid.models.swin import __all__ as _swin  # noqa: E402
-from lucid.models.pvt import *  # noqa: E402, F403
-from lucid.models.pvt import __all__ as _pvt  # noqa: E402
-from lucid.models.pvt_v2 import *  # noqa: E402, F403
-from lucid.models.pvt_v2 import __all__ as _pvt_v2  # noqa: E402
 from lucid.models.crossvit import *  # noqa: E402, F403
 from lucid.models.crossvit import __all__ as _crossvit  # noqa: E402
 from lucid.models.cvt import *  # noqa: E402, F403
 from lucid.models.cvt import __all__ as _cvt  # noqa: E402
+from lucid.models.pvt import *  # noqa: E402, F403
+from lucid.models.pvt import __all__ as _pvt  # noqa: E402
+from lucid.models.pvt_v2 import *  # noqa: E402, F403
+from lucid.models.pvt_v2 import __all__ as _pvt_v2  # noqa: E402
+from lucid.models.swin import *  # noqa: E402, F403
+from lucid.models.swin import __all__ as _swin  # noqa: E402
+from lucid.models.vit import *  # noqa: E402, F403
+from lucid.models.vit import __all__ as _vit  # noqa: E402
 
 __all__ += [*_vit, *_swin, *_pvt, *_pvt_v2, *_crossvit, *_cvt]
 # YOLO detectors (issue 17, second half)

@@ -1,5 +1,5 @@
-"""DETR's bipartite matching of predictions to ground truth (Hungarian algorithm, via
-``scipy.optimize.linear_sum_assignment``).
+"""DETR's bipartite matching of predictions to ground truth (Hungarian algorithm:
+``lucid.models.detection.ops.linear_sum_assignment``, SciPy's answer without SciPy).
 
 Cost of pairing prediction ``i`` with object ``j``:
 ``C_ij = -w_class p_i(c_j) + w_bbox ||b_i - b_j||_1 + w_giou (-GIoU(b_i, b_j))``
@@ -10,10 +10,9 @@ is found per image. Not differentiable (indices).
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 import lucid
-from lucid.models.detection.ops import box_convert, generalized_box_iou
+from lucid.models.detection.ops import box_convert, generalized_box_iou, linear_sum_assignment
 from lucid.nn import functional as F
 
 __all__ = ["HungarianMatcher"]

@@ -1,7 +1,8 @@
 """Box operations for detection (torchvision.ops names): geometry, IoU, NMS, RoI pooling,
-anchors."""
+anchors; and the Hungarian assignment DETR matches with."""
 
 from lucid.models.detection.ops.anchors import AnchorGenerator, cell_anchors
+from lucid.models.detection.ops.assignment import linear_sum_assignment
 from lucid.models.detection.ops.boxes import (
            box_area,
            box_convert,
@@ -16,4 +17,4 @@ from lucid.models.detection.ops.roi_pool import roi_pool
 
 __all__ = ["AnchorGenerator", "cell_anchors", "box_area", "box_convert", "box_iou",
            "clip_boxes_to_image", "generalized_box_iou", "remove_small_boxes", "nms",
-           "batched_nms", "roi_align", "roi_pool"]
+           "batched_nms", "roi_align", "roi_pool", "linear_sum_assignment"]
