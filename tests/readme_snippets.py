@@ -32,6 +32,7 @@ MARK = re.compile(r"^<!--\s*snippet:\s*(\w+)\s*-->\s*$")
 # program -> the source files that define its options
 OPTION_SOURCES = {
     "demo.py": ["packages/lucid-train/src/lucid_train/trainer.py"],
+    "train.py": ["packages/lucid-train/src/lucid_train/trainer.py"],
     "lucid-train": ["packages/lucid-train/src/lucid_train/trainer.py"],
 }
 
@@ -147,6 +148,10 @@ def check_command(tokens: list[str]) -> list[str]:
                 if a.startswith("--") and not option_defined(a, OPTION_SOURCES[program])]
     if program == "bash":
         return [] if (ROOT / args[0]).is_file() else [f"{args[0]} does not exist"]
+    if program in ("mpiexec", "mpirun", "mlx.launch"):  # launcher options, then the program
+        starts = [i for i, a in enumerate(args) if a in ("python", "python3")]
+        return check_command(args[starts[0]:]) if starts else [
+            f"{program}: no python program to launch in {' '.join(tokens)}"]
     return [f"unrecognised command {program!r}: mark the block or teach tests/readme_snippets"]
 
 

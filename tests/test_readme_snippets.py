@@ -86,5 +86,8 @@ def test_static_checks_catch_mistakes():
     assert check_command(["pip", "install", "packages/lucid-nothing"])
     assert check_command(["lucid-train", "--epochs", "3", "--no-such-option"])
     assert check_command(["rm", "-rf", "x"])
+    assert check_command(["mpiexec", "-n", "2", "python", "examples/train.py", "--distributd"])
+    assert not check_command(["mlx.launch", "-n", "2", "--backend", "ring", "python",
+                              "examples/train.py", "--distributed"])
     assert not check_command(["python3", "demo.py", "--epochs", "5", "--download"])
     assert not check_command(["pip", "install", "packages/lucid-backend-mlx[cpu]"])

@@ -12,7 +12,7 @@ import numpy as np
 
 from lucid import models, optim
 from lucid import transforms as T
-from lucid.data import DataLoader, Subset
+from lucid.data import DataLoader, DistributedSampler, Subset
 from lucid.datasets import MNIST, FashionMNIST
 
 # Per-dataset class, pixel mean and standard deviation of the training set (in [0, 1]).
@@ -35,11 +35,15 @@ def normalize_transform(dataset: str, device="cpu") -> T.Compose:
 
 
 def make_loaders(dataset: str, batch_size: int, seed: int, device="cpu", download=False,
-                 root=None, limit_train=None, limit_test=None, eval_batch_size=1000):
+                 root=None, limit_train=None, limit_test=None, eval_batch_size=1000,
+                 shard=None):
     """Train loader (shuffled, seeded) and test loader, both on the batched fast path.
 
     ``limit_train``/``limit_test`` keep the first N images of each split (the IDX files are
-    already in random class order, so a prefix is a fair sample).
+    already in random class order, so a prefix is a fair sample). ``shard=(rank,
+    world_size)``: this process's share for data-parallel training, the training set through
+    a :class:`DistributedSampler` (call ``train_loader.sampler.set_epoch`` each epoch) and
+    every ``world_size``-th test image from ``rank`` (an exact partition).
     """
     cls = DATASETS[dataset][0]
     tf = normalize_transform(dataset, device)
@@ -49,8 +53,15 @@ def make_loaders(dataset: str, batch_size: int, seed: int, device="cpu", downloa
         train_set = Subset(train_set, np.arange(min(limit_train, len(train_set))))
     if limit_test:
         test_set = Subset(test_set, np.arange(min(limit_test, len(test_set))))
-    train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True, generator=seed,
-                              device=device)
+    if shard is not None:
+        rank, world_size = shard
+        sampler = DistributedSampler(train_set, num_replicas=world_size, rank=rank, seed=seed)
+        train_loader = DataLoader(train_set, batch_size=batch_size, sampler=sampler,
+                                  device=device)
+        test_set = Subset(test_set, np.arange(rank, len(test_set), world_size))
+    else:
+        train_loader = DataLoader(train_set, batch_size=batch_size, shuffle=True,
+                                  generator=seed, device=device)
     test_loader = DataLoader(test_set, batch_size=eval_batch_size, device=device)
     return train_loader, test_loader
 

@@ -34,6 +34,7 @@ from .builders import (
     make_optimizer,
     make_scheduler,
 )
+from .distributed import Replica
 from .report import plot_curves, summary_table, write_history
 
 
@@ -87,6 +88,11 @@ def build_parser(prog: str = "lucid-train") -> argparse.ArgumentParser:
     p.add_argument("--save-weights", default=None, metavar="PATH",
                    help="also write the final model state dict alone (lucid.save) to PATH")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--distributed", action="store_true",
+                   help="data-parallel training in every process started by mpiexec or "
+                   "mlx.launch (lucid.distributed; --batch-size is per process)")
+    p.add_argument("--dist-engine", default=None, choices=("mpi", "mlx"),
+                   help="communication engine (default: the launcher's)")
     return p
 
 
@@ -110,8 +116,9 @@ def check_device(device: str) -> None:
         ) from None
 
 
-def evaluate(model, loader) -> tuple[float, float]:
-    """Mean cross-entropy and accuracy of ``model`` over ``loader`` (eval mode, no grad)."""
+def evaluate(model, loader, replica: Replica | None = None) -> tuple[float, float]:
+    """Mean cross-entropy and accuracy of ``model`` over ``loader`` (eval mode, no grad);
+    with a ``replica``, over the union of every rank's loader."""
     model.eval()
     total_loss, correct, seen = 0.0, 0, 0
     with lucid.no_grad():
@@ -121,11 +128,15 @@ def evaluate(model, loader) -> tuple[float, float]:
             total_loss += F.cross_entropy(logits, labels, reduction="sum").item()
             correct += int((logits.numpy().argmax(1) == labels.numpy()).sum())
             seen += n
+    if replica is not None:
+        total_loss, correct, seen = replica.reduce_sums(total_loss, correct, seen)
     return total_loss / seen, correct / seen
 
 
-def train_one_epoch(model, loader, optimizer, scheduler, per_batch, bar, step_losses):
-    """One pass over ``loader``; returns (mean loss, accuracy). Appends each batch's loss."""
+def train_one_epoch(model, loader, optimizer, scheduler, per_batch, bar, step_losses,
+                    replica: Replica | None = None):
+    """One pass over ``loader``; returns (mean loss, accuracy), over every rank's batches
+    with a ``replica``. Appends each (local) batch's loss."""
     model.train()
     total_loss, correct, seen = 0.0, 0, 0
     for images, labels in loader:
@@ -145,6 +156,8 @@ def train_one_epoch(model, loader, optimizer, scheduler, per_batch, bar, step_lo
             bar.set_postfix(loss=f"{total_loss / seen:.4f}", acc=f"{100 * correct / seen:.2f}%",
                             refresh=False)
             bar.update(1)
+    if replica is not None:
+        total_loss, correct, seen = replica.reduce_sums(total_loss, correct, seen)
     return total_loss / seen, correct / seen
 
 
@@ -157,27 +170,43 @@ def train(args: argparse.Namespace, log=print) -> dict:
     """Run the whole experiment described by ``args`` (see :func:`parse_args`).
 
     Returns ``{"history": [per-epoch dicts], "model", "optimizer", "out": Path,
-    "checkpoint": Path, "plot": Path}``.
+    "checkpoint": Path, "plot": Path}`` (on every rank with ``--distributed``; only rank 0
+    writes the files).
     """
-    if args.backend:
-        lucid.backends.bind(lucid.device(args.device).type, args.backend)
+    replica = Replica.join(args.dist_engine) if args.distributed else Replica()
+    try:
+        return _train(args, replica, log if replica.is_main else (lambda *a, **k: None))
+    finally:
+        replica.close()
+
+
+def _train(args: argparse.Namespace, replica: Replica, log) -> dict:
+    backend = args.backend or ("mlx" if replica.engine == "mlx" else None)
+    if backend:  # MLX's engine reduces MLX arrays where they are
+        lucid.backends.bind(lucid.device(args.device).type, backend)
     check_device(args.device)
     lucid.manual_seed(args.seed)
     np.random.seed(args.seed)
     out = Path(args.out) if args.out else default_out(args)
-    out.mkdir(parents=True, exist_ok=True)
+    if replica.is_main:
+        out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     train_loader, test_loader = make_loaders(
         args.dataset, args.batch_size, args.seed, device=args.device, download=args.download,
-        root=args.data_root, limit_train=args.limit_train, limit_test=args.limit_test)
-    model = make_model(args.model).to(args.device)
+        root=args.data_root, limit_train=args.limit_train, limit_test=args.limit_test,
+        shard=replica.shard)
+    bare_model = make_model(args.model).to(args.device)
+    model = replica.wrap(bare_model)
     optimizer = make_optimizer(args.optimizer, model.parameters(), args.lr, args.momentum,
                                args.weight_decay)
     scheduler, per_batch = make_scheduler(args.scheduler, optimizer, args.epochs,
                                           len(train_loader), args.lr)
     n_params = sum(p.numel() for p in model.parameters())
+    n_test = len(test_loader.dataset) * replica.world_size
+    group = (f", {replica.world_size} processes ({replica.engine}), global batch "
+             f"{args.batch_size * replica.world_size}" if replica.dist else "")
     log(f"{args.model} ({n_params:,} parameters) on {args.dataset}: "
-        f"{len(train_loader.dataset)} train / {len(test_loader.dataset)} test images, "
+        f"{len(train_loader.dataset)} train / ~{n_test} test images{group}, "
         f"{args.optimizer} lr={args.lr} batch={args.batch_size}, scheduler={args.scheduler}, "
         f"device={args.device} ({lucid.backends.binding()[lucid.device(args.device).type]}), "
         f"BLAS threads={os.environ.get('OPENBLAS_NUM_THREADS', '?')}; "
@@ -189,15 +218,17 @@ def train(args: argparse.Namespace, log=print) -> dict:
         lr = optimizer.param_groups[0]["lr"]
         start = time.perf_counter()
         bar = None
-        if not args.no_progress:
+        if replica.dist:
+            train_loader.sampler.set_epoch(epoch - 1)
+        if not args.no_progress and replica.is_main:
             from tqdm import tqdm
 
             bar = tqdm(total=len(train_loader), desc=f"epoch {epoch}/{args.epochs}",
                        unit="batch", leave=True, mininterval=0.5, dynamic_ncols=True)
         train_loss, train_acc = train_one_epoch(model, train_loader, optimizer, scheduler,
-                                                per_batch, bar, step_losses)
+                                                per_batch, bar, step_losses, replica)
         train_time = time.perf_counter() - start
-        test_loss, test_acc = evaluate(model, test_loader)
+        test_loss, test_acc = evaluate(model, test_loader, replica)
         if scheduler is not None and not per_batch:
             scheduler.step(test_loss) if args.scheduler == "plateau" else scheduler.step()
         elapsed = time.perf_counter() - start
@@ -213,12 +244,17 @@ def train(args: argparse.Namespace, log=print) -> dict:
                  "epoch": epoch, "history": history}
         if scheduler is not None:
             state["scheduler"] = scheduler.state_dict()
-        lucid.save(state, checkpoint)
+        if replica.is_main:
+            lucid.save(state, checkpoint)
         if bar is None:
             log(f"epoch {epoch}: train loss {train_loss:.4f} acc {100 * train_acc:.2f}%, "
                 f"test loss {test_loss:.4f} acc {100 * test_acc:.2f}% ({elapsed:.1f} s)")
 
-    config = {k: v for k, v in vars(args).items()}
+    result = {"history": history, "model": bare_model, "optimizer": optimizer, "out": out,
+              "checkpoint": checkpoint, "plot": out / "curves.png"}
+    if not replica.is_main:
+        return result
+    config = {k: v for k, v in vars(args).items()} | {"world_size": replica.world_size}
     write_history(history, config, out / "history.json")
     plot = plot_curves(history, step_losses, out / "curves.png",
                        f"{args.model} on {args.dataset} ({args.optimizer}, lr {args.lr})")
@@ -228,8 +264,7 @@ def train(args: argparse.Namespace, log=print) -> dict:
         log(f"model weights: {args.save_weights}")
     log(summary_table(history))
     log(f"checkpoint: {checkpoint}\nplot: {plot}")
-    return {"history": history, "model": model, "optimizer": optimizer, "out": out,
-            "checkpoint": checkpoint, "plot": plot}
+    return result | {"plot": plot}
 
 
 def main(argv=None, prog: str = "lucid-train") -> int:
