@@ -123,3 +123,17 @@ def test_numpy_namespace_through_compat_serves_cpu():
         np.testing.assert_array_equal(t.grad.numpy(), [[2.0, 4.0], [6.0, 8.0]])
     finally:
         lucid.backends.bind("cpu", before)
+
+
+def test_registered_dispatcher_recognises_arrays_of_its_views(on_strict):
+    """``lucid.tensor(array)`` asks every registered backend whether it owns an array; the
+    registered (unbound) object answers for its views instead of failing."""
+    dispatcher = lucid.backends.available()["arrayapi"]
+    native = on_strict.from_numpy(np.array([1.5, -2.0]))
+    assert dispatcher.is_native(native) and not dispatcher.is_native([1.5])
+    np.testing.assert_array_equal(dispatcher.to_numpy(native), [1.5, -2.0])
+    with pytest.raises(BackendError, match="arrayapi backend: to_numpy got a list"):
+        dispatcher.to_numpy([1.5])
+    lucid.backends.bind("cpu", "numpy")
+    t = lucid.tensor(native)  # a strict array while NumPy serves cpu
+    assert isinstance(t.data, np.ndarray) and t.tolist() == [1.5, -2.0]

@@ -81,6 +81,12 @@ class ArrayAPIBackend(Backend):
                                device=self.device)
 
     def to_numpy(self, array) -> np.ndarray:
+        if self.xp is None:  # the dispatcher: the view that owns this kind of array
+            view = self._view_of(array)
+            if view is None:
+                raise BackendError(f"arrayapi backend: to_numpy got a "
+                                   f"{type(array).__name__}, not an array of a bound namespace")
+            return view.to_numpy(array)
         return namespaces.to_host(self.xp, array)
 
     def native_dtype(self, dtype: DType):
@@ -97,7 +103,12 @@ class ArrayAPIBackend(Backend):
         return self._lucid_dtypes[array.dtype]
 
     def is_native(self, value) -> bool:
+        if self.xp is None:  # the dispatcher: an array of any bound view
+            return self._view_of(value) is not None
         return isinstance(value, self.array_type)
+
+    def _view_of(self, value) -> ArrayAPIBackend | None:
+        return next((v for v in self._views.values() if isinstance(value, v.array_type)), None)
 
     def asarray(self, value, like):
         """``value`` (a native array or a Python number) as a native array of ``like``'s
