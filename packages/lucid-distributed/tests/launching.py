@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -15,6 +16,13 @@ from pathlib import Path
 import pytest
 
 WORKERS = Path(__file__).parent / "workers"
+
+
+def reports(stdout: str) -> list[str]:
+    """The ``OK ...`` reports of every rank. The ranks share one stdout, and a launcher may
+    interleave their writes (``OK 154OK 154``), so reports are found anywhere, each ending
+    where the next begins or at a line end."""
+    return [m.strip() for m in re.findall(r"OK (.*?)(?=OK |\n|$)", stdout)]
 
 
 def launch(engine: str, worker: str, *args: str, n: int = 2, timeout: float = 240,

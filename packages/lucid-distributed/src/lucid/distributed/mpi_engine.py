@@ -78,7 +78,7 @@ class MpiEngine(CommEngine):
         result = np.empty((self.world_size,) + send.shape, dtype=send.dtype)
         request = self.comm.Iallgather(send, result)
         _wait(request, self.timeout, "all_gather")
-        return [restore(r) for r in result]
+        return [restore(result[i, ...]) for i in range(self.world_size)]  # 0-d stays an array
 
     def barrier(self) -> None:
         _wait(self.comm.Ibarrier(), self.timeout, "barrier")
