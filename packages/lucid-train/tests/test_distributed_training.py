@@ -10,13 +10,22 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from lucid_train.builders import make_loaders, make_model
-from lucid_train.trainer import evaluate
+from lucid_train.builders import make_model
 
 import lucid
 
 BIN = Path(sys.executable).parent
 LIMIT_TRAIN, LIMIT_TEST = 1024, 300
+SINGLE_PROCESS_EVAL = f"""
+import json, sys
+import lucid
+from lucid_train.builders import make_loaders, make_model
+from lucid_train.trainer import evaluate
+model = make_model("lenet_5")
+model.load_state_dict(lucid.load(sys.argv[1] + "/checkpoint.lcd")["model"])
+_, test_loader = make_loaders("fashion-mnist", 64, 0, limit_train=64, limit_test={LIMIT_TEST})
+print(json.dumps(evaluate(model, test_loader)))
+"""
 
 
 def launcher(engine: str) -> list[str]:
@@ -42,12 +51,13 @@ def test_two_processes_train_and_report_the_whole_test_set(engine, tmp_path):
     record = history["history"][0]
 
     state = lucid.load(out / "checkpoint.lcd")
-    model = make_model("lenet_5")
-    assert sorted(state["model"]) == sorted(model.state_dict())  # bare keys, no "module."
-    model.load_state_dict(state["model"])
-    _, test_loader = make_loaders("fashion-mnist", 64, 0, limit_train=64,
-                                  limit_test=LIMIT_TEST)
-    test_loss, test_acc = evaluate(model, test_loader)  # one process, the whole test set
-    np.testing.assert_allclose(record["test_loss"], test_loss, rtol=1e-5)
-    assert record["test_acc"] == pytest.approx(test_acc, abs=1 / LIMIT_TEST)
-    assert test_acc > 0.3  # it learned: chance is 0.1
+    assert sorted(state["model"]) == sorted(make_model("lenet_5").state_dict())  # no "module."
+    # the checkpoint evaluated by one fresh process on the whole test set
+    single = subprocess.run([sys.executable, "-c", SINGLE_PROCESS_EVAL, str(out)],
+                            capture_output=True, text=True, timeout=300)
+    assert single.returncode == 0, single.stderr
+    test_loss, test_acc = json.loads(single.stdout)
+    report = f"{done.stdout}\nsingle process: loss {test_loss}, accuracy {test_acc}"
+    np.testing.assert_allclose(record["test_loss"], test_loss, rtol=1e-5, err_msg=report)
+    assert record["test_acc"] == pytest.approx(test_acc, abs=1 / LIMIT_TEST), report
+    assert test_acc > 0.3, report  # it learned: chance is 0.1
