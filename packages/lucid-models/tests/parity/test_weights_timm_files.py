@@ -2,7 +2,8 @@
 model's state-dict keys and shapes are timm's (both built on their meta devices), and
 safetensors files that torch writes from randomly initialised timm models load through the
 entries (as a download from the hub would have left them in the cache: the file and its
-published SHA-256) into Lucid models that then give timm's eval-mode logits."""
+published SHA-256) into Lucid models that then give timm's eval-mode logits (at 96x96 where
+the model takes any size; ViT, Swin and CrossViT at the size their position tables fix)."""
 
 import dataclasses
 import json
@@ -22,7 +23,9 @@ from lucid.weights.timm_catalog import TABLE
 
 RECORDS = {r["model"]: r for r in json.loads(TABLE.read_text())}
 LOADED = ["sk_resnet_18", "mobilenet_v4_conv_small", "convnext_v2_atto", "csp_resnet_50",
-          "inception_next_atto"]
+          "inception_next_atto", "vit_tiny", "swin_tiny", "swin_v2_tiny", "pvt_v2_b0",
+          "crossvit_tiny"]
+SIZE = {"vit_tiny": 224, "swin_tiny": 224, "swin_v2_tiny": 256, "crossvit_tiny": 240}
 
 
 def lucid_enum(name):
@@ -37,6 +40,9 @@ def timm_model(name):
             if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
                 m.running_mean.uniform_(-0.2, 0.2)
                 m.running_var.uniform_(0.5, 1.5)
+        for p in model.parameters():  # constant inits (norm scales, zero biases, logit scales)
+            if torch.all(p == p.flatten()[0]):
+                p.add_(torch.empty_like(p).uniform_(-0.1, 0.1))
     return model.eval()
 
 
@@ -51,7 +57,8 @@ def test_hub_file_in_the_cache_loads_through_the_entry(name, tmp_path, monkeypat
     safetensors_torch.save_file(reference.state_dict(), str(cached))
     hub.record_sha256(cached, sha256_of(cached))  # what the download records
     model = models.create_model(name, weights=lucid_enum(name).DEFAULT).eval()
-    x = np.random.default_rng(0).standard_normal((2, 3, 96, 96)).astype(np.float32)
+    size = SIZE.get(name, 96)
+    x = np.random.default_rng(0).standard_normal((2, 3, size, size)).astype(np.float32)
     with torch.no_grad():
         want = reference(torch.from_numpy(x)).numpy()
     np.testing.assert_allclose(model(lucid.tensor(x)).numpy(), want, rtol=1e-4, atol=1e-4)

@@ -11,7 +11,21 @@ crop_pct)`` then crop ``size`` (``crop_mode="squash"``: resize both sides, no as
 interpolation, mean and std. Top-1/top-5 accuracy are timm's published ImageNet-1k results
 (``results/results-imagenet.csv`` of pytorch-image-models), measured at ``eval_size`` /
 ``eval_crop_pct``; the ten weights newer than that table (MobileNet v1/v4,
-InceptionNeXt) carry ``metrics = {}``.
+InceptionNeXt) carry ``metrics = {}``, as do MaxViT, EfficientFormer and the vision
+transformers below (added without an offline copy of the table).
+
+The vision transformers have timm's default tag too, each an ImageNet-1k classifier:
+ViT Ti/S/L ``augreg_in21k_ft_in1k`` and ViT-B ``augreg2_in21k_ft_in1k`` (ImageNet-21k
+pretraining fine-tuned on 1k, mean/std 0.5), Swin-T and Swin V2 T/S/B ``ms_in1k``, Swin
+S/B/L ``ms_in22k_ft_in1k``, PVT v2 B0-B5 (and B2-Li) and all nine CrossViTs ``in1k``.
+No entry: ``vit_huge`` (timm publishes only ImageNet-21k and MAE weights for
+``vit_huge_patch14_224``, no 1k classifier), ``swin_v2_large`` (window 8 at 256, which
+timm has no weights for: ``swinv2_large_window12_192`` has only ``ms_in22k``, 21841
+classes, and timm's 1k fine-tunes use windows 16/24 over a pretrained window of 12, which
+Lucid's model does not build), ``swin_v2_huge``/``swin_v2_giant`` (no timm weights).
+timm's configs name no paper or origin for these weights: ``meta["paper"]`` and
+``meta["origin"]`` are those cited in timm's model modules (ViT-B's re-fine-tuned weights:
+timm itself).
 
 ``convnext_xlarge`` and ``efficientnet_v2_xl`` are built in torchvision's layout (as their
 smaller siblings), which timm's files for them do not share, so they have no entry.
