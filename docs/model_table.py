@@ -45,6 +45,8 @@ FROM_READING = {
     **dict.fromkeys(["efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l"],
                     "torchvision"),
     "efficientnet_v2_xl": "torchvision, timm",             # torchvision's class, timm's count
+    **{f"crossvit_{n}": "timm" for n in ("tiny", "small", "base", "9", "15", "18", "9_dagger",
+                                         "15_dagger", "18_dagger")},  # test_crossvit_parity
     "faster_rcnn_resnet_50_fpn": "torchvision",          # parity/test_faster_rcnn_parity.py
     "detr_r50": "paper", "detr_r101": "paper",           # parity/test_detr_parity.py
     **{f"efficientdet_d{d}": "paper" for d in range(8)},  # test_efficientdet.py
@@ -116,11 +118,16 @@ def verification() -> dict[str, set[str]]:
 
 
 def _names_in(line: str, registered: set[str]) -> set[str]:
-    """Registered names on a line: quoted or called, and every expansion of an f-string
-    prefix (``f"efficientnet_b{i}"``)."""
+    """Registered names on a line: quoted or called, and the names an f-string makes in a
+    comprehension over ``range(N)`` or a literal tuple on that line
+    (``[f"efficientnet_b{i}" for i in range(8)]``)."""
     names = {n for n in re.findall(r"[\"'.]([a-z0-9_]+)[\"'(]", line) if n in registered}
-    for prefix in re.findall(r"f[\"']([a-z0-9_]+)\{", line):
-        names |= {n for n in registered if n.startswith(prefix)}
+    loop = re.search(r"for \w+ in (?:range\((\d+)\)|\(([^)]*)\))", line)
+    if loop:
+        values = ([str(i) for i in range(int(loop.group(1)))] if loop.group(1) else
+                  re.findall(r"[\"']([a-z0-9_]+)[\"']", loop.group(2)))
+        for prefix, suffix in re.findall(r"f[\"']([a-z0-9_]*)\{\w+\}([a-z0-9_]*)[\"']", line):
+            names |= {f"{prefix}{v}{suffix}" for v in values} & registered
     return names
 
 
