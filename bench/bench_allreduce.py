@@ -1,12 +1,13 @@
 """All-reduce bandwidth: Lucid's collectives against the raw engine, 2 processes.
 
-    python bench/bench_allreduce.py [--engines mpi mlx] [--repeat 20]
+    python bench/bench_allreduce.py [--engines mpi mlx] [--calls 20]
 
 Launches itself under ``mpiexec -n 2`` (MPI: ``lucid.distributed.all_reduce`` on a
 NumPy-backed tensor vs ``comm.Allreduce`` on a NumPy array) and ``mlx.launch -n 2
 --backend ring`` (MLX: on an MLX tensor vs ``mx.distributed.all_sum`` + ``mx.eval``), for
-float32 messages of 1 KB to 64 MB. Each size: warm-up, then the median of ``repeat``
-timed calls per side, the two sides interleaved. Prints the bus bandwidth
+float32 messages of 1 KB to 64 MB. Each size: warm-up, then the median of the
+timed calls per side (``--calls``; not ``--repeat``, which ``mlx.launch`` would take as
+its own ``--repeat-hosts``), the two sides interleaved. Prints the bus bandwidth
 (``2 (n-1)/n * bytes / time``) of each and the ratio of times lucid/raw (target <= 1.1
 at 1 MB and above).
 """
@@ -80,7 +81,7 @@ def worker(engine: str, repeat: int) -> None:
 def launch(engine: str, repeat: int) -> list[dict]:
     here = os.path.dirname(sys.executable)
     script = [sys.executable, os.path.abspath(__file__), "--worker", engine,
-              "--repeat", str(repeat)]
+              "--calls", str(repeat)]
     if engine == "mpi":
         command = [shutil.which("mpiexec", path=here) or "mpiexec", "-n", "2", *script]
     else:
@@ -97,21 +98,23 @@ def launch(engine: str, repeat: int) -> list[dict]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--engines", nargs="+", default=["mpi", "mlx"])
-    p.add_argument("--repeat", type=int, default=20)
+    p.add_argument("--calls", type=int, default=20, help="timed calls per size and side")
     p.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:
-        worker(args.worker, args.repeat)
+        worker(args.worker, args.calls)
         return
     print("all-reduce (sum, float32), 2 processes on this machine; bus bandwidth GB/s")
-    print(f"{'engine':6s} {'size':>8s} {'raw GB/s':>9s} {'lucid GB/s':>11s} {'lucid/raw':>10s}")
+    print(f"{'engine':6s} {'size':>8s} {'raw ms':>9s} {'lucid ms':>9s} {'raw GB/s':>9s} "
+          f"{'lucid GB/s':>11s} {'lucid/raw':>10s}")
     for engine in args.engines:
-        for row in launch(engine, args.repeat):
+        for row in launch(engine, args.calls):
             factor = 2 * (row["world"] - 1) / row["world"] * row["bytes"] / 1e9
             size = row["bytes"]
             label = f"{size // 2**20} MB" if size >= 2**20 else f"{size // 2**10} KB"
-            print(f"{engine:6s} {label:>8s} {factor / row['raw']:9.2f} "
-                  f"{factor / row['lucid']:11.2f} {row['lucid'] / row['raw']:10.2f}")
+            print(f"{engine:6s} {label:>8s} {1e3 * row['raw']:9.3f} {1e3 * row['lucid']:9.3f} "
+                  f"{factor / row['raw']:9.3f} {factor / row['lucid']:11.3f} "
+                  f"{row['lucid'] / row['raw']:10.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import queue
 import threading
 
 from lucid.distributed.engine import CommEngine, DistributedError, ReduceOp
-from lucid.distributed.polling import wait_until
+from lucid.distributed.polling import wait_event
 
 __all__ = ["MlxEngine"]
 
@@ -32,7 +32,7 @@ class _Pending:
         self.result = self.error = None
 
     def wait(self):
-        wait_until(self.done.is_set, self.timeout, self.what)
+        wait_event(self.done, self.timeout, self.what)
         if isinstance(self.error, RuntimeError):  # MLX's report (e.g. a peer was lost)
             raise DistributedError(f"{self.what}: MLX failed ({self.error}); did another "
                                    "rank die?") from self.error

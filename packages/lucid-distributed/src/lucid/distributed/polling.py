@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from lucid.distributed.engine import DistributedTimeoutError
 
-__all__ = ["wait_until", "BUSY_SECONDS"]
+__all__ = ["wait_until", "wait_event", "BUSY_SECONDS"]
 
 BUSY_SECONDS = 5e-3
 
@@ -25,10 +25,22 @@ def wait_until(done: Callable[[], bool], timeout: float, what: str) -> None:
     while not done():
         now = time.monotonic()
         if now > deadline:
-            raise DistributedTimeoutError(
-                f"{what}: no answer from the other ranks after {timeout:g} s (a rank died, "
-                "hangs, or never called it); set the timeout with "
-                "init_process_group(timeout=...)")
+            raise _timed_out(what, timeout)
         if now - start > BUSY_SECONDS:
             pause = min(1e-3, pause * 2 or 1e-5)
             time.sleep(pause)
+
+
+def wait_event(event, timeout: float, what: str) -> None:
+    """Block until ``event`` (a :class:`threading.Event` another thread sets) is set, or
+    raise :class:`DistributedTimeoutError` after ``timeout`` seconds. Unlike polling, the
+    wait releases the interpreter lock, so the thread doing the work runs at once (a
+    polling loop would hand it the lock only every switch interval, 5 ms)."""
+    if not event.wait(timeout):
+        raise _timed_out(what, timeout)
+
+
+def _timed_out(what: str, timeout: float) -> DistributedTimeoutError:
+    return DistributedTimeoutError(
+        f"{what}: no answer from the other ranks after {timeout:g} s (a rank died, hangs, or "
+        "never called it); set the timeout with init_process_group(timeout=...)")
