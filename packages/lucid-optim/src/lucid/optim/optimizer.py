@@ -48,9 +48,17 @@ from lucid import Tensor
 from lucid.autograd import raw_ops
 from lucid.errors import BackendError, DeviceMismatchError, DTypeError, ShapeError
 from lucid.lazy import eval_tensors, tensors_in
+from lucid.optim.hyperparameters import (
+    check_lr,
+    check_non_negative,
+    check_number,
+    check_range,
+    to_scalar_dtype,
+)
+from lucid.optim.state_copies import cast, scalar_tensor, snapshot
 
 __all__ = ["Optimizer", "required", "store", "check_lr", "check_number",
-           "check_non_negative", "check_range"]
+           "check_non_negative", "check_range", "to_scalar_dtype"]
 
 
 class _Required:
@@ -372,8 +380,8 @@ class Optimizer:
             for p, s in self.state.items():
                 if id(p) in index and s:
                     state[index[id(p)]] = {
-                        key: (_scalar_tensor(value, p) if key in self.scalar_state
-                              else _snapshot(value, self.snapshot_state))
+                        key: (scalar_tensor(value, p) if key in self.scalar_state
+                              else snapshot(value, self.snapshot_state))
                         for key, value in s.items()}
         return {"state": dict(sorted(state.items())), "param_groups": groups}
 
@@ -491,7 +499,7 @@ class Optimizer:
             if key in self.scalar_state:
                 out[key] = float(value.item() if isinstance(value, Tensor) else value)
             else:
-                out[key] = _cast(value, p)
+                out[key] = cast(value, p)
         return out
 
 
@@ -513,20 +521,6 @@ def store(state: dict[str, Any], key: str, array, like: Tensor) -> None:
         t.set_(array)
 
 
-def check_number(optimizer: str, what: str, value) -> float:
-    """``value`` as a float; ``ValueError`` naming ``optimizer`` when it is NaN,
-    ``TypeError`` when it is not a real number."""
-    if not isinstance(value, (int, float)):
-        try:
-            value = float(value)  # NumPy scalars, one-element tensors
-        except (TypeError, ValueError):
-            raise TypeError(f"{optimizer}: {what} must be a real number, got "
-                            f"{value!r}") from None
-    if value != value:
-        raise ValueError(f"{optimizer}: invalid {what} {value} (NaN)")
-    return value
-
-
 def _native(like: Tensor, array):
     """``array`` as a native array of ``like``'s backend: arithmetic on 0-d NumPy arrays
     gives NumPy scalars, which become 0-d arrays again."""
@@ -534,75 +528,6 @@ def _native(like: Tensor, array):
     if backend.is_native(array):
         return array
     return backend.from_numpy(np.asarray(array))
-
-
-def check_lr(optimizer: str, lr, step: bool) -> float:
-    """The learning rate as a float: never NaN; not negative at construction (``step``
-    False), any real number at a step, where a scheduler may have extrapolated it below
-    zero (PyTorch's ``OneCycleLR`` on its last step) and PyTorch steps with it."""
-    if step:
-        return check_number(optimizer, "learning rate", lr)
-    return check_non_negative(optimizer, "learning rate", lr)
-
-
-def check_non_negative(optimizer: str, what: str, value) -> float:
-    """``value`` as a float; ``ValueError`` naming ``optimizer`` unless ``value >= 0``
-    (NaN included)."""
-    value = check_number(optimizer, what, value)
-    if value < 0.0:
-        raise ValueError(f"{optimizer}: invalid {what} {value}")
-    return value
-
-
-def check_range(optimizer: str, what: str, value, low: float, high: float, *,
-                include_high: bool = False) -> float:
-    """``value`` as a float; ``ValueError`` unless ``low <= value < high`` (``<= high``
-    with ``include_high``)."""
-    value = check_number(optimizer, what, value)
-    if not (low <= value and (value <= high if include_high else value < high)):
-        bracket = "]" if include_high else ")"
-        raise ValueError(f"{optimizer}: invalid {what} {value}; must be in "
-                         f"[{low}, {high}{bracket}")
-    return value
-
-
-def to_scalar_dtype(value: float) -> float:
-    """``value`` rounded to the default float dtype, the dtype PyTorch keeps scalar state
-    in (NAdam's ``mu_product``, ASGD's ``eta`` and ``mu``)."""
-    if lucid.dtypes.default_float == lucid.float32:
-        return float(np.float32(value))
-    return float(value)
-
-
-# -- state-dict helpers -------------------------------------------------------------------
-def _scalar_tensor(value, p: Tensor) -> Tensor:
-    if isinstance(value, Tensor):
-        return value.detach().clone()
-    return lucid.tensor(value, dtype=lucid.dtypes.default_float, device=p.device)
-
-
-def _snapshot(value, copy_tensors: bool):
-    """Copy dicts and lists; copy tensors too when ``copy_tensors`` (state updated in
-    place)."""
-    if isinstance(value, Tensor):
-        return value.detach().clone() if copy_tensors else value
-    if isinstance(value, dict):
-        return {k: _snapshot(v, copy_tensors) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_snapshot(v, copy_tensors) for v in value]
-    return value
-
-
-def _cast(value, p: Tensor):
-    if isinstance(value, Tensor):
-        if value.is_floating_point():
-            return value.detach().to(p.device, p.dtype).clone()
-        return value.detach().to(p.device).clone()
-    if isinstance(value, (list, tuple)):
-        return type(value)(_cast(v, p) for v in value)
-    if isinstance(value, dict):
-        return {k: _cast(v, p) for k, v in value.items()}
-    return copy.deepcopy(value)
 
 
 def evaluate(items) -> None:
