@@ -84,6 +84,20 @@ def test_every_model_builds_and_runs_on_meta(name):
         outs = out if isinstance(out, (list, tuple)) else [out]
         assert all(o.shape[0] == 2 and str(o.device) == "meta" for o in outs)
         return
+    if name.startswith("detr_"):  # post-processed: one dict of boxes, scores, labels per image
+        results = model(lucid.zeros(2, 3, 224, 224, device="meta"))
+        assert len(results) == 2 and all(r["boxes"].shape[-1] == 4 and
+                                          str(r["boxes"].device) == "meta" for r in results)
+        return
+    if name.startswith("faster_rcnn_"):
+        # Its proposals are chosen by score (top-k, NMS): values a meta tensor does not have
+        # (PyTorch's meta device cannot run NMS either). Backbone, FPN and RPN head run.
+        feats = model.backbone(lucid.zeros(2, 3, 224, 224, device="meta"))
+        logits, deltas = model.rpn.head(feats)
+        assert [tuple(f.shape) for f in feats][:2] == [(2, 256, 56, 56), (2, 256, 28, 28)]
+        assert logits[0].shape == (2, 3, 56, 56) and deltas[0].shape == (2, 12, 56, 56)
+        assert all(str(f.device) == "meta" for f in feats + logits + deltas)
+        return
     out = model(lucid.zeros(*_input_shape(name), device="meta"))
     out = out[0] if isinstance(out, tuple) else out
     assert out.shape == (2, 10) and str(out.device) == "meta"

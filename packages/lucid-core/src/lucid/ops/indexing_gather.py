@@ -112,25 +112,38 @@ class Nonzero(Op):
 def _index_tensor(op: str, x: Tensor, index, dim: int | None) -> Tensor:
     """An int64 index tensor on ``x``'s device, bounds checked against ``x.shape[dim]``
     (``dim=None``: the element count), negative entries wrapped."""
-    if not isinstance(index, Tensor):
-        index = Tensor(np.asarray(index, dtype=np.int64)
-                       if not (isinstance(index, (list, tuple)) and len(index) == 0)
-                       else np.zeros(0, np.int64), device=x.device)
-    if index.dtype.kind not in "iu":
-        raise DTypeError(f"{op}: index must be an integer tensor, not {index.dtype.name}")
+    host, given = _index_host(op, x, index, dim)
+    if given is not None:
+        return given if given.dtype == Int64 else given.astype(Int64)
+    return Tensor(host, device=x.device)
+
+
+def _index_host(op: str, x: Tensor, index, dim: int | None):
+    """``(host int64 array, the given tensor or None)``: ``index`` checked against
+    ``x.shape[dim]`` and wrapped; the tensor is returned as given when it needed no
+    change. A host index (list, array) is checked where it is, so it also works on devices
+    without data (``meta``)."""
+    if isinstance(index, Tensor):
+        if index.dtype.kind not in "iu":
+            raise DTypeError(f"{op}: index must be an integer tensor, not {index.dtype.name}")
+        given, host = index, index.numpy()
+    else:
+        host = np.asarray(index) if not (isinstance(index, (list, tuple)) and
+                                         len(index) == 0) else np.zeros(0, np.int64)
+        if host.dtype.kind not in "iu":
+            raise DTypeError(f"{op}: index must hold integers, not {host.dtype}")
+        given, host = None, host.astype(np.int64)
     n = x.size if dim is None else x.shape[dim]
-    host = index.numpy()
     if host.size:
         low, high = host.min(), host.max()
         if low < -n or high >= n:
             bad = host[(host < -n) | (host >= n)].reshape(-1)[0]
             where = "the flattened tensor" if dim is None else f"dim {dim}"
             raise IndexError(f"{op}: index {bad} is out of bounds for {where} of size {n} "
-                             f"(tensor shape {x.shape}, index shape {index.shape})")
+                             f"(tensor shape {x.shape}, index shape {host.shape})")
         if low < 0:
-            index = Tensor(np.where(host < 0, host + n, host).astype(np.int64),
-                           device=x.device)
-    return index if index.dtype == Int64 else index.astype(Int64)
+            given, host = None, np.where(host < 0, host + n, host).astype(np.int64)
+    return host.astype(np.int64, copy=False), given
 
 
 @tensor_method("gather")
@@ -220,10 +233,10 @@ def index_select(x: Tensor, dim: int, index) -> Tensor:
     """The slices of ``x`` along ``dim`` at the positions of the 1-d ``index``:
     ``out.shape[dim] = len(index)``."""
     d = normalize_axis(dim, x.ndim, "index_select")
-    index = _index_tensor("index_select", x, index, d)
-    if index.ndim > 1:
-        raise ShapeError(f"index_select: index must be 1-d, got shape {index.shape}")
-    return getitem(x, (slice(None),) * d + (index.numpy().reshape(-1),))
+    host, _ = _index_host("index_select", x, index, d)
+    if host.ndim > 1:
+        raise ShapeError(f"index_select: index must be 1-d, got shape {host.shape}")
+    return getitem(x, (slice(None),) * d + (host.reshape(-1),))
 
 
 @tensor_method("take")

@@ -42,8 +42,7 @@ def _scale(n_in: int, n_out: int, scale_factor) -> float:
 
 
 def _take(x: Tensor, axis: int, index: list[int]) -> Tensor:
-    return lucid.index_select(x, axis, lucid.tensor(index, dtype=lucid.int64,
-                                                    device=x.device))
+    return lucid.index_select(x, axis, index)  # a host list: checked, then moved to x's device
 
 
 def _nearest_axis(x: Tensor, axis: int, n_out: int, scale_factor, exact: bool) -> Tensor:
