@@ -202,11 +202,11 @@ def _train(args: argparse.Namespace, replica: Replica, log) -> dict:
     scheduler, per_batch = make_scheduler(args.scheduler, optimizer, args.epochs,
                                           len(train_loader), args.lr)
     n_params = sum(p.numel() for p in model.parameters())
-    n_test = len(test_loader.dataset) * replica.world_size
+    n_test = int(replica.reduce_sums(len(test_loader.dataset))[0])  # every rank's share
     group = (f", {replica.world_size} processes ({replica.engine}), global batch "
              f"{args.batch_size * replica.world_size}" if replica.dist else "")
     log(f"{args.model} ({n_params:,} parameters) on {args.dataset}: "
-        f"{len(train_loader.dataset)} train / ~{n_test} test images{group}, "
+        f"{len(train_loader.dataset)} train / {n_test} test images{group}, "
         f"{args.optimizer} lr={args.lr} batch={args.batch_size}, scheduler={args.scheduler}, "
         f"device={args.device} ({lucid.backends.binding()[lucid.device(args.device).type]}), "
         f"BLAS threads={os.environ.get('OPENBLAS_NUM_THREADS', '?')}; "
