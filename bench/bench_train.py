@@ -125,7 +125,7 @@ def make_data(name: str, seed: int):
 # -- worker (one framework, one model, one round) ------------------------------------------
 def worker(args) -> dict:
     x_np, y_np = make_data(args.model, args.seed)
-    if args.worker == "lucid":
+    if args.worker in ("lucid", "compiled"):
         import lucid
         import lucid.nn.functional as F
         import lucid_backend_numpy
@@ -153,18 +153,27 @@ def worker(args) -> dict:
         model = build(nn, args.model)
         x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
     model.train()
+    compiled = args.worker == "compiled"
     if MODELS[args.model][4] == "sgd":
         opt = optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    elif compiled:  # the step count on the device: the update is part of the replay
+        opt = optim.Adam(model.parameters(), lr=1e-3, capturable=True)
     else:
         opt = optim.Adam(model.parameters(), lr=1e-3)
 
-    def step():
+    def train_step(x, y):
         out = model(x)
         loss = F.cross_entropy(out.reshape(-1, out.shape[-1]), y.reshape(-1))
         loss.backward()
         opt.step()
         opt.zero_grad()
         return loss
+
+    if compiled:
+        train_step = lucid.compile(train_step, state=(model, opt))
+
+    def step():
+        return train_step(x, y)
 
     first_loss = step().item()
     for _ in range(args.warmup - 1):
@@ -174,6 +183,8 @@ def worker(args) -> dict:
         t0 = time.perf_counter()
         step()
         times.append(time.perf_counter() - t0)
+    if compiled and train_step.calls["replayed"] == 0:
+        raise RuntimeError(f"the compiled step never replayed: {train_step.eager_reason}")
     return {"times": times, "first_loss": first_loss,
             "params": sum(int(np.prod(p.shape)) for p in model.parameters()),
             "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -198,8 +209,10 @@ def run_worker(args, framework: str, model: str, threads: int) -> dict | None:
 
 def measure(args, model: str, threads: int) -> dict:
     runs = {"lucid": [], "torch": []}
+    if args.compiled:
+        runs["compiled"] = []
     for r in range(args.rounds):
-        for framework in ("lucid", "torch"):
+        for framework in runs:
             result = run_worker(args, framework, model, threads)
             if result is not None:
                 runs[framework].append(result)
@@ -220,6 +233,8 @@ def measure(args, model: str, threads: int) -> dict:
             "steps": len(times)}
     if row["lucid"] and row["torch"]:
         row["ratio"] = row["lucid"]["ms_per_step"] / row["torch"]["ms_per_step"]
+    if row.get("compiled") and row["torch"]:
+        row["compiled_ratio"] = row["compiled"]["ms_per_step"] / row["torch"]["ms_per_step"]
     return row
 
 
@@ -229,9 +244,11 @@ def table(rows: list[dict], args) -> str:
     lines = [f"training step (forward, loss, backward, optimizer step, zero_grad): Lucid "
              f"(NumPy backend) vs PyTorch {torch.__version__} CPU; median per-step ms over "
              f"{args.rounds} interleaved rounds in separate processes; cpu_count "
-             f"{os.cpu_count()}", "",
+             f"{os.cpu_count()}; 'compiled': the same Lucid step under lucid.compile "
+             "(recorded once, replayed)", "",
              f"{'model':11s} {'threads':>7s} {'lucid ms':>10s} {'torch ms':>10s} "
-             f"{'lucid/torch':>11s} {'lucid RSS':>10s} {'torch RSS':>10s}  "
+             f"{'lucid/torch':>11s} {'compiled ms':>11s} {'compiled/torch':>14s} "
+             f"{'lucid RSS':>10s} {'compiled RSS':>12s} {'torch RSS':>10s}  "
              f"{'params':>10s}  first loss lucid / torch"]
     lines.append("-" * len(lines[-1]))
     for row in rows:
@@ -239,12 +256,16 @@ def table(rows: list[dict], args) -> str:
         ms = lambda r: f"{r['ms_per_step']:10.2f}" if r else f"{'failed':>10s}"
         rss = lambda r: f"{r['peak_rss_mib']:6.0f} MiB" if r else f"{'-':>10s}"
         ratio = f"{row['ratio']:11.2f}" if "ratio" in row else f"{'-':>11s}"
+        co = row.get("compiled")
+        compiled = (f"{co['ms_per_step']:11.2f} {row['compiled_ratio']:14.2f}"
+                    if co and "compiled_ratio" in row else f"{'-':>11s} {'-':>14s}")
         params = f"{(lu or to)['params']:10,d}" if lu or to else f"{'-':>10s}"
         loss = lambda r: f"{r['first_loss']:.4f}" if r else "-"
         noisy = any(r and max(r["round_medians_ms"]) > 1.3 * min(r["round_medians_ms"])
-                    for r in (lu, to))
+                    for r in (lu, to, co))
         lines.append(f"{row['model']:11s} {row['threads']:7d} {ms(lu)} {ms(to)} {ratio} "
-                     f"{rss(lu)} {rss(to)}  {params}  {loss(lu)} / {loss(to)}"
+                     f"{compiled} {rss(lu)} {rss(co):>12s} {rss(to)}  {params}  "
+                     f"{loss(lu)} / {loss(to)}"
                      + ("  *" if noisy else ""))
     if any(line.endswith("*") for line in lines):
         lines.append("* round medians differ by more than 30% (was the machine busy?); "
@@ -263,7 +284,9 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--json", default=None, help="also write the results to this file")
-    p.add_argument("--worker", choices=["lucid", "torch"], help=argparse.SUPPRESS)
+    p.add_argument("--no-compiled", dest="compiled", action="store_false",
+                   help="skip the lucid.compile'd Lucid step")
+    p.add_argument("--worker", choices=["lucid", "compiled", "torch"], help=argparse.SUPPRESS)
     p.add_argument("--model", choices=list(MODELS), help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.worker:

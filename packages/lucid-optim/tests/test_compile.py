@@ -1,9 +1,10 @@
 """``lucid.compile``: a compiled training step gives the eager step's numbers.
 
 The reference is the same step run eagerly from the same initial weights on the same
-batches. On a backend with a graph compiler (MLX, also on its CPU device) the calls after
-the first are traced once and then replayed (``calls`` says which ran how); on one without
-(NumPy) the function runs eagerly and a warning says so.
+batches. The calls after the first are traced once and then replayed (``calls`` says
+which ran how): on MLX (also on its CPU device) through ``mx.compile``, on NumPy as the
+recorded list of kernel calls; on a backend with neither, the function runs eagerly and a
+warning says so.
 """
 
 from __future__ import annotations
@@ -180,21 +181,36 @@ def test_bad_target_is_raised_at_the_next_read():
 
 
 @needs_compiler
-def test_reading_a_value_inside_is_a_clear_error():
+def test_reading_a_value_inside_is_a_clear_error_or_runs_eagerly():
+    """MLX traces on placeholders: a value read inside cannot be known, an error says so.
+    NumPy records a real run: the read makes the recording unreplayable, the function runs
+    eagerly with a warning, and every call prints the true value."""
     model = small_net()
+    printed = []
 
     def leaky(x):
         out = model(x)
-        print(out.sum().item())
+        printed.append(out.sum().item())
         return out
 
     forward = lucid.compile(leaky, state=model)
     (x, _), = batches(1)
+    with lucid.no_grad():
+        expected = model(x).sum().item()
     with lucid.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         forward(x)
-        with pytest.raises(RuntimeError, match="cannot read values"):
-            forward(x)
+        if lucid.backends.serving(lucid.device("cpu")).lazy:
+            with pytest.raises(RuntimeError, match="cannot read values"):
+                forward(x)
+            return
+    with lucid.no_grad(), pytest.warns(RuntimeWarning, match="read on the host"):
+        forward(x)
+    with lucid.no_grad():
+        forward(x)
+    assert printed == [expected] * 3
+    assert forward.calls == {"eager": 2, "traced": 1, "replayed": 0}
+    assert "read on the host" in forward.eager_reason
 
 
 def test_state_of_the_wrong_kind_is_refused():

@@ -41,6 +41,13 @@ class NumpyBackend(Backend):
     def is_native(self, value) -> bool:
         return isinstance(value, np.ndarray)
 
+    def compile_function(self, fn):
+        """``lucid.compile`` on NumPy: the step recorded once as a list of kernel and NumPy
+        calls and replayed as straight-line Python (:mod:`lucid_backend_numpy.replay`)."""
+        from lucid_backend_numpy.replay import compile_function
+
+        return compile_function(self, fn)
+
     def seed(self, seed: int) -> None:
         _random_state.seed(seed)
 

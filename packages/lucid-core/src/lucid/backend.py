@@ -67,8 +67,10 @@ class Backend:
     def compile_function(self, fn: Callable[[list], list]) -> Callable[[list], list]:
         """Optional: ``fn`` (a pure function from a list of native arrays to a list of
         native arrays) compiled by the backend's graph compiler: traced once, replayed
-        without running its Python (``lucid.compile``). Lazy backends with a compiler
-        (MLX: ``mx.compile``) implement it."""
+        without running its Python (``lucid.compile``). MLX implements it with
+        ``mx.compile``, NumPy by recording the step's calls and replaying them. The
+        returned callable may have an ``eager_reason`` (a string, else None): set when it
+        finds that it cannot replay the function; ``lucid.compile`` then runs it eagerly."""
         raise NotImplementedError(f"backend {self.name!r} has no graph compiler")
 
     def bind(self, device_type: str) -> Backend | None:

@@ -32,8 +32,13 @@ Semantics, as with ``mx.compile`` and ``torch.compile``:
   are raised at the next read after the call. Random draws are fresh at every call.
 * Results come back as tensors without history (the step has done its backward).
 
-A backend without a graph compiler (``compile_function`` returns ``None``, e.g. NumPy)
-runs the function eagerly; a warning says so once.
+NumPy has no graph compiler: its ``compile_function`` records the step's kernel and
+NumPy calls during the traced call and replays them as straight-line Python
+(:mod:`lucid_backend_numpy.replay`); the first replay is checked against an eager run.
+There, reading a value inside the function does not fail: it makes the function run
+eagerly, with a warning. A backend whose compiled callable sets ``eager_reason`` makes
+the function eager from then on; a backend without ``compile_function`` runs it eagerly
+from the start; a warning says so once.
 """
 
 from __future__ import annotations
@@ -86,7 +91,9 @@ class CompiledFunction:
         trace = self._traces.get(guard)
         if trace is not None:
             self.calls["replayed"] += 1
-            return trace.run(args, tensors)
+            result = trace.run(args, tensors)
+            self._follow_backend(trace)
+            return result
         if len(self._traces) >= MAX_TRACES:
             self._go_eager(f"its guard changed {MAX_TRACES} times (shapes or "
                            "hyper-parameters that change every call)")
@@ -97,13 +104,31 @@ class CompiledFunction:
         result = trace.run(args, tensors)
         self.calls["traced"] += 1
         changed = _host_values(self.state) != host_before
-        if changed:
+        if self._follow_backend(trace):
+            pass
+        elif changed:
             self._go_eager("the traced call changed host state that a replay would not "
                            "(e.g. an optimizer's step counter, as Adam's: "
                            "Adam(..., capturable=True) keeps it on the device)")
         else:
             self._traces[guard] = trace
         return result
+
+    @property
+    def source(self) -> str | None:
+        """The Python the backend replays for the latest trace, where it has one to show
+        (NumPy: the recorded kernel calls, ``def replay(inputs): ...``); else None."""
+        for trace in reversed(list(self._traces.values())):
+            return getattr(trace.compiled, "source", None)
+        return None
+
+    def _follow_backend(self, trace: _Trace) -> bool:
+        """Go eager when the backend found that it cannot replay the step (its compiled
+        callable's ``eager_reason``); True if so."""
+        reason = getattr(trace.compiled, "eager_reason", None)
+        if reason is not None:
+            self._go_eager(reason)
+        return reason is not None
 
     def _go_eager(self, reason: str) -> None:
         self.eager_reason = reason

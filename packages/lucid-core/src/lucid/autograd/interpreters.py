@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 
-__all__ = ["RawOps", "TensorOps", "raw_ops", "tensor_ops"]
+__all__ = ["RawOps", "TensorOps", "raw_ops", "tensor_ops", "clear_raw_caches"]
 
 
 class RawOps:
@@ -143,3 +143,12 @@ def raw_ops(backend) -> RawOps:
 
 def tensor_ops() -> TensorOps:
     return _TENSOR
+
+
+def clear_raw_caches() -> None:
+    """Forget the kernels the raw interpreters looked up, so that they see a backend's
+    current ``kernels`` table. Call it after replacing a table (the flop counter and
+    NumPy's step recorder wrap every kernel for a while)."""
+    for ops in _RAW.values():
+        for attr in [a for a in vars(ops) if a != "backend"]:
+            delattr(ops, attr)

@@ -172,13 +172,6 @@ def _wrap_tagging(cls, data, device, node=None, index: int = 0, backend=None):
     return tensor
 
 
-def _clear_raw_caches() -> None:
-    """The raw interpreters cache kernel lookups; drop them so they see the current table."""
-    for ops in interpreters._RAW.values():
-        for attr in [a for a in vars(ops) if a != "backend"]:
-            delattr(ops, attr)
-
-
 def _loaded_backends() -> list:
     """Every backend object an op may dispatch to: the registered ones and the per-device
     views bound to a device (MLX serves each device through its own view)."""
@@ -192,7 +185,7 @@ def _install() -> None:
         _SAVED_TABLES.append((backend, backend.kernels))
         backend.kernels = {name: _counting(name, k) for name, k in backend.kernels.items()}
     Tensor._wrap = classmethod(_wrap_tagging)
-    _clear_raw_caches()
+    interpreters.clear_raw_caches()
 
 
 def _uninstall() -> None:
@@ -202,7 +195,7 @@ def _uninstall() -> None:
     Tensor._wrap = _ORIGINAL_WRAP
     _BY_ARRAY.clear()
     _PENDING[0], _PENDING[1] = None, ()
-    _clear_raw_caches()
+    interpreters.clear_raw_caches()
 
 
 # -- Tensor.flops -------------------------------------------------------------------------
