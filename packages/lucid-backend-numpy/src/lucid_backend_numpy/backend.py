@@ -8,6 +8,7 @@ from lucid.backend import Backend
 from lucid.dtypes import DType, to_dtype
 from lucid.errors import BackendError
 from lucid_backend_numpy.kernels import KERNELS, _random_state
+from lucid_backend_numpy.step_recorder import Marked
 
 
 class NumpyBackend(Backend):
@@ -40,6 +41,14 @@ class NumpyBackend(Backend):
 
     def is_native(self, value) -> bool:
         return isinstance(value, np.ndarray)
+
+    def same_array(self, a, b) -> bool:
+        """A marked array (a step being recorded) is the plain array it marks."""
+        if type(a) is Marked:
+            a = a.plain
+        if type(b) is Marked:
+            b = b.plain
+        return a is b
 
     def compile_function(self, fn):
         """``lucid.compile`` on NumPy: the step recorded once as a list of kernel and NumPy

@@ -52,6 +52,12 @@ class Backend:
         """True when ``value`` is this backend's array type."""
         return False
 
+    def same_array(self, a: Any, b: Any) -> bool:
+        """True when ``a`` and ``b`` are one array (``a is b``). A backend whose arrays may
+        stand for others (NumPy's marked arrays while ``lucid.compile`` records a step)
+        says so here; optimizers use it to know a parameter's array is still theirs."""
+        return a is b
+
     # -- execution -----------------------------------------------------------------
     def eval(self, *arrays: Any) -> None:
         """Force evaluation of lazy arrays (a no-op for eager backends)."""

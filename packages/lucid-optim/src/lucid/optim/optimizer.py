@@ -198,7 +198,7 @@ class Optimizer:
         replaced from outside since) a copy of it. Pass the kernel's result to
         :meth:`set_param`."""
         data = p.data
-        if self._owned.get(p) is not data:
+        if not k.backend.same_array(self._owned.get(p), data):
             data = k.clone(data)
         return data
 
