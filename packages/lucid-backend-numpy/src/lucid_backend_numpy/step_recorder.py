@@ -30,7 +30,9 @@ constants) are constants of the recording.
 
 from __future__ import annotations
 
+import keyword
 import math
+import re
 import weakref
 
 import numpy as np
@@ -250,7 +252,7 @@ class Recorder:
             return _dict_source(parts), {k: p for k, (_, p) in parts.items()}
         if _literal(value):
             return repr(value), value
-        return self.constant(value, "const"), value
+        return self.constant(value, _constant_label(value)), value
 
     def constant(self, value, label: str) -> str:
         """The namespace name of ``value`` (a function or a constant), added once."""
@@ -319,6 +321,18 @@ def _literal(value) -> bool:
     if kind is tuple:
         return all(_literal(v) for v in value)
     return False
+
+
+def _constant_label(value) -> str:
+    """A readable name for a constant: a dtype by its name (``float32``), else ``const``."""
+    name = getattr(value, "name", None)
+    if (isinstance(name, str) and name.isidentifier() and not keyword.iskeyword(name)
+            and name not in _RESERVED and not re.fullmatch(r"v\d+", name)):
+        return name
+    return "const"
+
+
+_RESERVED = {"inputs", "replay", "asarray"}
 
 
 def _dict_source(parts: dict) -> str:
