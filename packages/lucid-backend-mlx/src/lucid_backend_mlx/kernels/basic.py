@@ -157,6 +157,15 @@ def matmul(x, y):
     return int_matmul(x, y)
 
 
+@kernel("linear")
+def linear(x, w, b=None):
+    """``x W^T + b`` (``mx.addmm`` with a bias)."""
+    if not mx.issubdtype(x.dtype, mx.inexact):
+        out = int_matmul(x, w.T)
+        return out if b is None else out + b
+    return mx.matmul(x, w.T) if b is None else mx.addmm(b, x, w.T)
+
+
 def int_matmul(x, y):
     """MLX's matmul takes floating types only; integer (and bool) products are exact here:
     ``z[..., i, k] = sum_j x[..., i, j] * y[..., j, k]`` by broadcasting."""

@@ -139,3 +139,12 @@ def broadcast_to(x, *, shape):
 @kernel("matmul")
 def matmul(x, y):
     return np.matmul(x, y)
+
+
+@kernel("linear")
+def linear(x, w, b=None):
+    """``x W^T + b``: the transposed weight is a view, BLAS reads it as such."""
+    out = np.matmul(x, w.T)
+    if b is not None:
+        out += b
+    return out

@@ -13,6 +13,7 @@ op                            multiply-adds
                               through ``C_out/groups * prod(kernel)`` weights)
 ``conv_weight_grad``          ``numel(dw) * numel(g) / g.shape[1]``
 ``matmul``                    ``numel(out) * K`` (``K`` the contracted length)
+``linear``                    ``numel(out) * in`` plus ``numel(out)`` for the bias
 ``einsum``                    product of the sizes of every letter (two or more operands)
 ``scaled_dot_product_attn``   ``B * L * S * (E + E_v)`` (scores and weighted sum)
 ``lstm_cell`` / ``gru_cell``  ``N * gates * H`` (the recurrent matmul; the input projection
@@ -78,6 +79,11 @@ def _matmul(inputs, out, params) -> int:
     return _numel(_first(out).shape) * int(inputs[0].shape[-1])
 
 
+def _linear(inputs, out, params) -> int:  # (x, w, *b)
+    n = _numel(_first(out).shape)
+    return n * int(inputs[0].shape[-1]) + (n if len(inputs) == 3 else 0)
+
+
 def _einsum(inputs, out, params) -> int:
     if len(inputs) == 1:
         return _numel(inputs[0].shape)
@@ -108,7 +114,7 @@ def _pool(inputs, out, params) -> int:
 
 _FORMULAS = {
     "conv": _conv, "conv_transpose": _conv_transpose, "conv_weight_grad": _conv_weight_grad,
-    "matmul": _matmul, "einsum": _einsum, "scaled_dot_product_attention": _attention,
+    "matmul": _matmul, "linear": _linear, "einsum": _einsum, "scaled_dot_product_attention": _attention,
     "lstm_cell": _lstm_cell, "gru_cell": _gru_cell,
     "max_pool": _pool, "avg_pool": _pool,
 }

@@ -195,6 +195,7 @@ declare("layer_norm", "x weight? bias?", eps="float")
 declare("scaled_dot_product_attention", "q k v mask?", scale="float", is_causal="bool")
 declare("gru_cell", "xp h w_hh b_hh?")
 declare("lstm_cell", "xp h c w_hh b_hh?")
+declare("linear", "x w b?")
 declare("class_target_weights", "target weight?", ignore_index="int | None",
         label_smoothing="float")
 declare("cross_entropy", "x target weight?", ignore_index="int | None",

@@ -1,4 +1,5 @@
-"""Cases of the fused ops: layer_norm, lstm_cell, gru_cell, scaled_dot_product_attention.
+"""Cases of the fused ops: layer_norm, lstm_cell, gru_cell, scaled_dot_product_attention,
+linear.
 
 Each op's kernel returns kernel-only outputs (statistics, activations, weights) after the
 visible ones, so its cases call the op through :class:`Visible`, which keeps the visible
@@ -145,3 +146,21 @@ case("scaled_dot_product_attention", _qkv((2, 4, 3), (2, 5, 3), 2, "bool"), ref_
      name="bool-mask-empty-row", params={"scale": 0.6, "is_causal": False}, call=_ATTN)
 case("scaled_dot_product_attention", _qkv((3, 4), (5, 4), 2), ref_attention, name="2d",
      params={"scale": 0.5, "is_causal": False}, call=_ATTN)
+
+
+# -- linear ----------------------------------------------------------------------------------
+def ref_linear(x, w, b=None):
+    return x @ w.T + (0.0 if b is None else b)
+
+
+def _linear_inputs(n, features_in, features_out, bias=True):
+    def make(rng):
+        arrays = [rng.standard_normal((n, features_in)),
+                  rng.standard_normal((features_out, features_in))]
+        return arrays + ([rng.standard_normal(features_out)] if bias else [])
+    return make
+
+
+case("linear", _linear_inputs(5, 4, 3), ref_linear)
+case("linear", _linear_inputs(2, 3, 6, bias=False), ref_linear, name="no-bias")
+case("linear", _linear_inputs(1, 1, 1), ref_linear, name="one-by-one")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lucid.errors import ShapeError
+from lucid.ops.linear import linear as linear_op
 from lucid.tensor import Tensor
 
 __all__ = ["linear", "bilinear"]
@@ -20,6 +21,10 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         lead = input.shape[:-1]
         out = linear(input.reshape(-1, input.shape[-1]), weight, bias)
         return out.reshape(lead + (weight.shape[0],))
+    if weight.ndim == 2 and input.ndim == 2 and input.dtype == weight.dtype and (
+            bias is None or (bias.dtype == weight.dtype and bias.ndim == 1)):
+        # one op: the weight gradient comes out in the weight's layout (lucid.ops.linear)
+        return linear_op(input, weight, bias)
     out = input @ weight.mT if weight.ndim == 2 else input @ weight
     return out + bias if bias is not None else out
 
