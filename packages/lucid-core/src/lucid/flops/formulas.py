@@ -114,7 +114,8 @@ def _pool(inputs, out, params) -> int:
 
 _FORMULAS = {
     "conv": _conv, "conv_transpose": _conv_transpose, "conv_weight_grad": _conv_weight_grad,
-    "matmul": _matmul, "linear": _linear, "einsum": _einsum, "scaled_dot_product_attention": _attention,
+    "matmul": _matmul, "linear": _linear, "einsum": _einsum,
+    "scaled_dot_product_attention": _attention,
     "lstm_cell": _lstm_cell, "gru_cell": _gru_cell,
     "max_pool": _pool, "avg_pool": _pool,
 }
