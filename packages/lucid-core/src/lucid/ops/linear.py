@@ -34,7 +34,7 @@ class Linear(Op):
         if ok and b:
             ok = b[0].shape == (w.shape[0],)
         if not ok:
-            raise ShapeError(f"linear: expected x (N, in), W (out, in) and b (out,), got "
+            raise ShapeError("linear: expected x (N, in), W (out, in) and b (out,), got "
                              + ", ".join(str(t.shape) for t in (x, w, *b)))
         if any(t.dtype != x.dtype for t in (w, *b)):
             raise DTypeError("linear: x, W and b must share one dtype, got "
