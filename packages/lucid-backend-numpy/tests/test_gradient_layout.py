@@ -8,13 +8,7 @@ import pytest
 import lucid
 import lucid.nn as nn
 
-
-@pytest.fixture(autouse=True, scope="module")
-def numpy_serves_cpu():
-    previous = lucid.backends.binding()["cpu"]
-    lucid.backends.bind("cpu", "numpy")
-    yield
-    lucid.backends.bind("cpu", previous)
+pytestmark = pytest.mark.usefixtures("numpy_serves_cpu")  # conftest.py
 
 
 @pytest.mark.parametrize("lead", [(6,), (2, 3)])

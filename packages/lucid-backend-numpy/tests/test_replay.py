@@ -18,13 +18,7 @@ import lucid.nn.functional as F
 import lucid.optim as optim
 from lucid_backend_numpy.step_recorder import Recorder
 
-
-@pytest.fixture(autouse=True, scope="module")
-def numpy_serves_cpu():
-    previous = lucid.backends.binding()["cpu"]
-    lucid.backends.bind("cpu", "numpy")
-    yield
-    lucid.backends.bind("cpu", previous)
+pytestmark = pytest.mark.usefixtures("numpy_serves_cpu")  # conftest.py
 
 
 def lstm_model():
