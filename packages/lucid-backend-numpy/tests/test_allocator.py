@@ -1,7 +1,7 @@
 """glibc's malloc thresholds: set on import where they apply, left alone where the user
-chose. The effect is measured, not asserted: ``bench/bench_train.py``."""
+chose; tuned, a step's freed mid-sized blocks are reused without page faults (the speed
+it buys is measured in ``bench/bench_train.py``)."""
 
-import ctypes
 import os
 import subprocess
 import sys
@@ -10,17 +10,21 @@ import pytest
 
 from lucid_backend_numpy import allocator
 
-GLIBC = sys.platform.startswith("linux") and hasattr(ctypes.CDLL(None), "gnu_get_libc_version")
+GLIBC = allocator.glibc() is not None
+CHOICES = ("LUCID_NUMPY_MALLOC", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_")
 
 
-def imported_tuned(**env) -> str:
-    code = "import lucid_backend_numpy.allocator as a; print(a.TUNED)"
-    environ = {k: v for k, v in os.environ.items()
-               if k not in ("LUCID_NUMPY_MALLOC", "MALLOC_MMAP_THRESHOLD_",
-                            "MALLOC_TRIM_THRESHOLD_")}
+def run_python(code: str, **env) -> str:
+    """What ``code`` prints in a fresh interpreter whose environment holds none of the
+    user's allocator choices, only ``env``."""
+    environ = {k: v for k, v in os.environ.items() if k not in CHOICES}
     done = subprocess.run([sys.executable, "-c", code], env={**environ, **env},
                           capture_output=True, text=True, check=True)
     return done.stdout.strip()
+
+
+def imported_tuned(**env) -> str:
+    return run_python("import lucid_backend_numpy.allocator as a; print(a.TUNED)", **env)
 
 
 @pytest.mark.skipif(not GLIBC, reason="mallopt thresholds are glibc's")
@@ -52,11 +56,5 @@ def test_freed_blocks_are_reused_without_page_faults():
     """With glibc's defaults the freed 24 MiB go back to the system (above the adapted
     8 MiB trim threshold) and every step faults its pages in again (~6,000 faults a
     step); tuned, the heap keeps them."""
-    def faults(**env):
-        environ = {k: v for k, v in os.environ.items() if k != "LUCID_NUMPY_MALLOC"}
-        done = subprocess.run([sys.executable, "-c", PAGE_FAULTS], env={**environ, **env},
-                              capture_output=True, text=True, check=True)
-        return int(done.stdout)
-
-    assert faults(LUCID_NUMPY_MALLOC="default") > 10 * 1000
-    assert faults() < 10 * 100
+    assert int(run_python(PAGE_FAULTS, LUCID_NUMPY_MALLOC="default")) > 10 * 1000
+    assert int(run_python(PAGE_FAULTS)) < 10 * 100

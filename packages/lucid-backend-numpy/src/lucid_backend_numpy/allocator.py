@@ -27,7 +27,7 @@ import ctypes
 import os
 import sys
 
-__all__ = ["MMAP_THRESHOLD", "TRIM_THRESHOLD", "tune_malloc", "TUNED"]
+__all__ = ["MMAP_THRESHOLD", "TRIM_THRESHOLD", "glibc", "tune_malloc", "TUNED"]
 
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameter numbers (malloc.h)
 M_MMAP_THRESHOLD = -3
@@ -35,19 +35,28 @@ MMAP_THRESHOLD = 32 * 2**20  # glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64-bit syst
 TRIM_THRESHOLD = 2 * MMAP_THRESHOLD  # what glibc sets with a raised mmap threshold
 
 
+def glibc() -> ctypes.CDLL | None:
+    """This process's C library when it is glibc (musl's ``mallopt`` does nothing)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None)
+    except OSError:
+        return None
+    return libc if hasattr(libc, "gnu_get_libc_version") else None
+
+
 def tune_malloc(environ=os.environ) -> bool:
     """Set glibc's ``M_MMAP_THRESHOLD`` and ``M_TRIM_THRESHOLD`` (see the module doc);
     True when both were set, False where it does not apply or the user chose."""
-    if not sys.platform.startswith("linux") or environ.get("LUCID_NUMPY_MALLOC") == "default":
+    if environ.get("LUCID_NUMPY_MALLOC") == "default":
         return False
     if "MALLOC_MMAP_THRESHOLD_" in environ or "MALLOC_TRIM_THRESHOLD_" in environ:
         return False
-    try:
-        libc = ctypes.CDLL(None)
-        libc.gnu_get_libc_version  # glibc only (musl's mallopt does nothing)  # noqa: B018
-        mallopt = libc.mallopt
-    except (OSError, AttributeError):
+    libc = glibc()
+    if libc is None:
         return False
+    mallopt = libc.mallopt
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
         mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))

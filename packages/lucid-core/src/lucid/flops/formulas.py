@@ -79,9 +79,9 @@ def _matmul(inputs, out, params) -> int:
     return _numel(_first(out).shape) * int(inputs[0].shape[-1])
 
 
-def _linear(inputs, out, params) -> int:  # (x, w, *b)
-    n = _numel(_first(out).shape)
-    return n * int(inputs[0].shape[-1]) + (n if len(inputs) == 3 else 0)
+def _linear(inputs, out, params) -> int:  # (x, w, *b): the product, then the bias add
+    bias = _numel(_first(out).shape) if len(inputs) == 3 else 0
+    return _matmul(inputs, out, params) + bias
 
 
 def _einsum(inputs, out, params) -> int:
